@@ -1,0 +1,205 @@
+"""The records that cross stages: settings in, snapshot through, report out.
+
+Tables stay pandas DataFrames (the rules are vectorised); everything around them is a frozen
+dataclass or an enum so a stage cannot quietly change what the next one reads. Money inside
+the pipeline is integer cents (exact sums at any tenant size); it becomes a float with two
+decimals only in the :class:`Report`, at the edge where renderers read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+
+class Severity(StrEnum):
+    """How urgently a finding needs a person; ordered from most to least urgent."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for high … 3 for info, so sorting by rank puts the urgent first."""
+        return list(Severity).index(self)
+
+
+class LicenseStatus(StrEnum):
+    """A license unit's state on the Admin Console Licenses page."""
+
+    ASSIGNED = "ASSIGNED"
+    UNASSIGNED = "UNASSIGNED"
+    SUSPENDED = "SUSPENDED"
+
+
+class Kind(StrEnum):
+    """Whether a license type is a seat (makes a user licensed) or an add-on (never does)."""
+
+    SEAT = "seat"
+    ADDON = "addon"
+
+
+class InventoryForm(StrEnum):
+    """Which of the two licenses.csv shapes the snapshot was given."""
+
+    PER_LICENSE = "per-license"
+    PER_POOL = "per-pool"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file the audit read, by name and content hash, so a report can be traced to its data."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a rule may depend on besides the snapshot; no rule reads the clock."""
+
+    as_of: dt.date
+    stale_after_days: int = 30
+    #: Money rules rate a finding high at or above this monthly cost, medium at or above
+    #: ``medium_monthly_cost``, low below it.
+    high_monthly_cost: float = 100.0
+    medium_monthly_cost: float = 20.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as written into audit.json."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "stale_after_days": self.stale_after_days,
+            "high_monthly_cost": self.high_monthly_cost,
+            "medium_monthly_cost": self.medium_monthly_cost,
+        }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The canonical tables every audit reads, already validated and normalised.
+
+    ``users``: one row per user (``USER_COLUMNS`` in :mod:`auditor.snapshot`), with the site
+    resolved to ``site_id``/``site_name``/``site_state``/``site_country`` and per-user seat
+    figures (``seat_count``, ``seat_cents``, ``unpriced_seats``).
+    ``holdings``: one row per (user_id, license_type) a user holds, types in canonical spelling.
+    ``licenses``: the per-license inventory, or ``None`` when only pool counts were given.
+    ``pools``: per license type in the inventory: ``total``, ``unassigned``, ``suspended``.
+    ``types``: every license type seen anywhere, with ``kind`` and ``price_cents`` (nullable).
+    """
+
+    users: pd.DataFrame
+    sites: pd.DataFrame
+    holdings: pd.DataFrame
+    licenses: pd.DataFrame | None
+    pools: pd.DataFrame
+    types: pd.DataFrame
+    currency: str
+    inventory_form: InventoryForm
+    #: False when nothing says which user holds which license: holdings-based rules skip.
+    holdings_known: bool = True
+    tenant: str | None = None
+    collected_at: dt.date | None = None
+    inputs: tuple[InputFile, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What a rule is, beside what it finds: the id is part of the contract."""
+
+    id: str
+    entity: str
+    severity: Severity
+    title: str
+    rationale: str
+    remediation: str
+    #: Whether the rule's findings count towards ``monthly_waste``.
+    counts_as_waste: bool = False
+
+
+@dataclass(frozen=True)
+class SkippedRule:
+    """A rule that could not run on this data, and why: never shown as clean."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures at the top of every report."""
+
+    users: int
+    active_users: int
+    inactive_users: int
+    contacts: int
+    seats_total: int
+    seats_assigned: int
+    seats_unassigned: int
+    seats_suspended: int
+    unpriced_seats: int
+    monthly_cost: float
+    monthly_waste: float
+    annual_waste: float
+    findings_by_rule: Mapping[str, int]
+    findings_by_severity: Mapping[str, int]
+
+
+#: Columns of ``Report.findings``, in output order (the JSON/CSV findings contract plus
+#: ``cost_known``, which says whether ``monthly_cost`` includes every price it needs).
+FINDING_COLUMNS: tuple[str, ...] = (
+    "id",
+    "rule",
+    "severity",
+    "entity_type",
+    "entity_id",
+    "title",
+    "detail",
+    "monthly_cost",
+    "cost_known",
+    "recommendation",
+    "site",
+    "license_type",
+)
+
+#: Columns of ``Report.pools``, in output order.
+POOL_COLUMNS: tuple[str, ...] = (
+    "license_type",
+    "kind",
+    "total",
+    "assigned",
+    "unassigned",
+    "suspended",
+    "holders",
+    "monthly_price",
+    "monthly_cost",
+    "monthly_waste",
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One audit's result: what every renderer reads and nothing else."""
+
+    tool_version: str
+    tenant: str
+    as_of: dt.date
+    generated_at: dt.datetime
+    currency: str
+    inputs: tuple[InputFile, ...]
+    settings: Settings
+    summary: Summary
+    pools: pd.DataFrame
+    findings: pd.DataFrame
+    rules: tuple[RuleMeta, ...]
+    skipped: tuple[SkippedRule, ...] = ()
+    warnings: tuple[str, ...] = ()
+    snapshot: Snapshot | None = field(default=None, repr=False)

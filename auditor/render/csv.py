@@ -1,0 +1,28 @@
+"""findings.csv: the findings table, same columns as audit.json's findings, formula-safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.model import FINDING_COLUMNS, Report
+from auditor.render.cells import FORMULA_PREFIXES
+
+
+def defuse(column: pd.Series) -> pd.Series:
+    """The column-at-once form of ``cells.neutralise``: a leading ``'`` on risky text."""
+    text = column.astype(object)
+    as_str = text.where(text.notna(), "").astype(str)
+    risky = as_str.str.startswith(FORMULA_PREFIXES)
+    return text.where(~risky, "'" + as_str)
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """Write findings.csv; tenant text that a spreadsheet would run as a formula is defused."""
+    table = report.findings.loc[:, list(FINDING_COLUMNS)].copy()
+    for column in table.columns:
+        if column not in ("monthly_cost", "cost_known"):
+            table[column] = defuse(table[column])
+    table["monthly_cost"] = table.monthly_cost.map("{:.2f}".format)
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")

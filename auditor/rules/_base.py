@@ -1,0 +1,175 @@
+"""What a rule is: a pure function from snapshot and settings to finding rows, plus metadata.
+
+A rule module defines one function decorated with :func:`rule`; :func:`discover` imports
+every module in this package and returns the rules in contract order. The engine adds
+``rule``, ``entity_type`` and ``id`` to what a rule returns, so a rule only describes what it
+found: the columns in :data:`RESULT_COLUMNS`, one row per entity.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from auditor.model import RuleMeta, Settings, Severity, Snapshot
+
+#: What every rule returns, one row per finding.
+RESULT_COLUMNS: tuple[str, ...] = (
+    "entity_id",
+    "severity",
+    "title",
+    "detail",
+    "monthly_cost_cents",
+    "cost_known",
+    "recommendation",
+    "site",
+    "license_type",
+)
+
+#: The order rules appear in, as in PRODUCT.md; a rule not listed sorts after, by id.
+CONTRACT_ORDER: tuple[str, ...] = (
+    "unassigned-billed-seats",
+    "contact-without-license",
+    "stale-deactivated-user",
+    "tax-address-mismatch",
+    "license-overassigned",
+)
+
+Check = Callable[[Snapshot, Settings], pd.DataFrame]
+Requirement = Callable[[Snapshot], "str | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: metadata, the check, and what data it needs to run at all."""
+
+    meta: RuleMeta
+    check: Check
+    requires: Requirement
+
+    def skip_reason(self, snapshot: Snapshot) -> str | None:
+        """Why the rule cannot run on this snapshot, or None when it can."""
+        return self.requires(snapshot)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def _always(_: Snapshot) -> str | None:
+    return None
+
+
+def rule(
+    *,
+    id: str,  # noqa: A002 - the contract calls it the rule id
+    entity: str,
+    severity: Severity,
+    title: str,
+    rationale: str,
+    remediation: str,
+    counts_as_waste: bool = False,
+    requires: Requirement = _always,
+) -> Callable[[Check], Check]:
+    """Register ``check`` as the rule ``id`` with its metadata."""
+
+    def register(check: Check) -> Check:
+        meta = RuleMeta(
+            id=id,
+            entity=entity,
+            severity=severity,
+            title=title,
+            rationale=rationale,
+            remediation=remediation,
+            counts_as_waste=counts_as_waste,
+        )
+        _REGISTRY[id] = Rule(meta=meta, check=check, requires=requires)
+        return check
+
+    return register
+
+
+def discover() -> list[Rule]:
+    """Every rule in :mod:`auditor.rules`, in contract order."""
+    package = importlib.import_module("auditor.rules")
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"auditor.rules.{info.name}")
+    order = {rule_id: i for i, rule_id in enumerate(CONTRACT_ORDER)}
+    return sorted(_REGISTRY.values(), key=lambda r: (order.get(r.meta.id, len(order)), r.meta.id))
+
+
+def needs_holdings(snapshot: Snapshot) -> str | None:
+    """Requirement of the rules that must know who holds which license."""
+    if snapshot.holdings_known:
+        return None
+    return (
+        "users.csv has no licenses or license_ids column and licenses.csv does not say who "
+        "holds which license"
+    )
+
+
+def results(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` restricted to :data:`RESULT_COLUMNS`, in order, with a clean index."""
+    return frame.loc[:, list(RESULT_COLUMNS)].reset_index(drop=True)
+
+
+def money(cents: pd.Series, currency: str) -> pd.Series:
+    """Amounts in cents as text for sentences: ``USD 1,234.50``; NA becomes ``unknown``."""
+    known = cents.notna()
+    values = cents.fillna(0).astype("int64")
+    whole = (values // 100).map("{:,}".format).astype(str)
+    frac = (values % 100).astype(str).str.zfill(2)
+    return (currency + " " + whole + "." + frac).where(known, "an unknown amount")
+
+
+def money_text(cents: int | None, currency: str) -> str:
+    """One amount as text, the scalar twin of :func:`money`."""
+    if cents is None:
+        return "an unknown amount"
+    return f"{currency} {cents // 100:,}.{cents % 100:02d}"
+
+
+def money_severity(cents: pd.Series, known: pd.Series, settings: Settings) -> pd.Series:
+    """Severity from a monthly cost: settings' thresholds; an unknown price is medium."""
+    high = round(settings.high_monthly_cost * 100)
+    medium = round(settings.medium_monthly_cost * 100)
+    value = cents.fillna(0).to_numpy()
+    level = np.select(
+        [value >= high, value >= medium],
+        [Severity.HIGH.value, Severity.MEDIUM.value],
+        Severity.LOW.value,
+    )
+    unknown_medium = ~known.to_numpy() & (level == Severity.LOW.value)
+    return pd.Series(np.where(unknown_medium, Severity.MEDIUM.value, level), index=cents.index)
+
+
+def plural(count: pd.Series, singular: str, many: str | None = None) -> pd.Series:
+    """``"1 seat"`` / ``"3 seats"`` for a column of counts."""
+    word = pd.Series(singular, index=count.index).where(count.eq(1), many or singular + "s")
+    return count.astype(str) + " " + word
+
+
+def join_ids(ids: pd.Series, limit: int = 10) -> str:
+    """A short list of ids for a sentence: the first ``limit``, then how many more."""
+    shown = ", ".join(str(v) for v in ids.iloc[:limit])
+    more = len(ids) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def user_label(users: pd.DataFrame) -> pd.Series:
+    """How a user is named in a finding: full name and email, or whatever of them exists."""
+    name = (users.first_name + " " + users.last_name).str.strip()
+    email = users.email.where(users.email.ne(""), users.user_id)
+    return (name + " <" + email + ">").where(name.ne(""), email)
+
+
+def free_seat_pools(snapshot: Snapshot) -> pd.DataFrame:
+    """Seat pools with unassigned licenses, most free first: where a Contact could get one."""
+    pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
+    free = pools[pools.kind.eq("seat") & pools.unassigned.gt(0)]
+    return free.sort_values(["unassigned", "license_type"], ascending=[False, True])

@@ -1,0 +1,155 @@
+"""Licenses taxed at a service address in another state than where they are used."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.model import LicenseStatus, Settings, Severity, Snapshot
+from auditor.rules._base import money, results, rule, user_label
+
+RULE_ID = "tax-address-mismatch"
+
+
+def _needs_addresses(snapshot: Snapshot) -> str | None:
+    units = snapshot.licenses
+    if units is None:
+        return "licenses.csv gives pool counts only, with no per-license service addresses"
+    if units.service_state.eq("").all() and units.service_country.eq("").all():
+        return "licenses.csv has no service_state or service_country for any license"
+    return None
+
+
+@rule(
+    id=RULE_ID,
+    entity="license",
+    severity=Severity.MEDIUM,
+    title="Licenses taxed for the wrong state",
+    rationale=(
+        "State taxes and fees (E911, USF) follow a license's service address, and an "
+        "unassigned license keeps the address of the original sales order."
+    ),
+    remediation=(
+        "Update the license's service address in Admin Console (Home > Licenses) to the "
+        "site where it is used, or cancel it if it is not needed."
+    ),
+    requires=_needs_addresses,
+)
+def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
+    """ASSIGNED: service (country, state) differs from the assignee's site; UNASSIGNED: matches
+    no site of the tenant. A postal-code-only difference is not a mismatch; a side that is
+    blank is not compared.
+    """
+    units = snapshot.licenses
+    assert units is not None  # guaranteed by _needs_addresses
+    units = units.merge(snapshot.types[["license_type", "price_cents"]], on="license_type")
+    assigned = _assigned(units, snapshot)
+    unassigned = _unassigned(units, snapshot)
+    hits = pd.concat([assigned, unassigned], ignore_index=True)
+    known = hits.price_cents.notna()
+    hits["entity_id"] = hits.license_id
+    hits["severity"] = Severity.MEDIUM.value
+    hits["monthly_cost_cents"] = hits.price_cents.fillna(0).astype("int64")
+    hits["cost_known"] = known
+    hits["detail"] = (
+        hits.detail
+        + " The license costs "
+        + money(hits.price_cents.astype("Int64"), snapshot.currency)
+        + " a month, and its taxes are computed for the service address."
+    )
+    return results(hits)
+
+
+def _where(state: pd.Series, country: pd.Series) -> pd.Series:
+    """``CA, US`` from code columns, leaving out a blank part."""
+    s = state.fillna("").astype(str)
+    c = country.fillna("").astype(str)
+    both = s.ne("") & c.ne("")
+    return (s + np.where(both, ", ", "") + c).where(s.ne("") | c.ne(""), "an unknown place")
+
+
+def _address(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    """A one-line address from street, city, state and postal columns named with ``prefix``."""
+    parts = [frame[f"{prefix}{p}"].fillna("").astype(str) for p in ("street", "city")]
+    line = parts[0].str.cat(parts[1], sep=", ").str.strip(", ")
+    tail = (
+        frame[f"{prefix}state_code"].fillna("").astype(str)
+        + " "
+        + frame[f"{prefix}postal"].fillna("").astype(str)
+    ).str.strip()
+    return line.str.cat(tail, sep=", ").str.strip(", ")
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    """True where both sides are known and differ."""
+    return a.notna() & b.notna() & a.ne(b)
+
+
+def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
+    users = snapshot.users.set_index("user_id")
+    live = units[units.status.eq(LicenseStatus.ASSIGNED.value)]
+    live = live[live.assigned_to.isin(users.index)].copy()
+    owner = users.loc[live.assigned_to]
+    live["site"] = owner.site_name.to_numpy()
+    live["site_id"] = owner.site_id.to_numpy()
+    live["site_state"] = owner.site_state.to_numpy()
+    live["site_country"] = owner.site_country.to_numpy()
+    live["owner"] = user_label(owner.reset_index()).to_numpy()
+    live = live[live.site_id.notna()]
+    blank_state = live.service_state_code.isna()
+    mismatch = _differs(live.service_country_code, live.site_country) | _differs(
+        live.service_state_code.where(~blank_state), live.site_state
+    )
+    hits = live[mismatch].copy()
+    sites = snapshot.sites.set_index("site_id")
+    site_rows = sites.loc[hits.site_id].reset_index()
+    site_address = _address(
+        site_rows.rename(columns={"state": "state_code"}), ""
+    ).set_axis(hits.index)
+    service = _where(hits.service_state_code, hits.service_country_code)
+    site_where = _where(hits.site_state, hits.site_country)
+    hits["license_type"] = hits.license_type
+    hits["title"] = (
+        "License " + hits.license_id + " (" + hits.license_type + ") is taxed in " + service
+        + " but used in " + site_where
+    )
+    hits["detail"] = (
+        "Assigned to " + hits.owner + " at site " + hits.site + " (" + site_where
+        + "), but its service address is " + _address(hits, "service_") + "."
+    )
+    hits["recommendation"] = (
+        "Change license " + hits.license_id + "'s service address to the site's, "
+        + site_address + ", in Admin Console (Home > Licenses)."
+    )
+    return hits
+
+
+def _unassigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
+    idle = units[units.status.eq(LicenseStatus.UNASSIGNED.value)].copy()
+    sites = snapshot.sites
+    state = idle.service_state_code
+    country = idle.service_country_code
+    matches = pd.Series(False, index=idle.index)
+    for site_state, site_country in sites[["state", "country"]].drop_duplicates().itertuples(
+        index=False
+    ):
+        same_country = country.isna() | pd.isna(site_country) | country.eq(site_country)
+        same_state = state.isna() | pd.isna(site_state) | state.eq(site_state)
+        matches |= same_country & same_state
+    known = state.notna() | country.notna()
+    hits = idle[known & ~matches].copy()
+    service = _where(hits.service_state_code, hits.service_country_code)
+    hits["site"] = None
+    hits["title"] = (
+        "Unassigned license " + hits.license_id + " (" + hits.license_type + ") is taxed in "
+        + service + ", where no site is"
+    )
+    hits["detail"] = (
+        "The license is unassigned and kept the service address of its original order, "
+        + _address(hits, "service_") + "; the tenant has no site in " + service + "."
+    )
+    hits["recommendation"] = (
+        "If the seat is needed, assign it and set its service address to the user's site in "
+        "Admin Console (Home > Licenses); otherwise file a partial cancellation (30 days' notice)."
+    )
+    return hits

@@ -1,0 +1,246 @@
+"""Load a snapshot folder (users, sites, licenses, prices, manifest) into a :class:`Snapshot`.
+
+Everything the rules need is settled here, once: statuses, dates, sites resolved by id or by
+name, states and countries normalised, license type names made canonical, and each user's
+seats counted and priced. Bad input raises :class:`InputError` naming file, row and column;
+doubtful input the audit can survive becomes a warning carried into every report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from auditor import normalize as norm
+from auditor.catalogue import Catalogue, load_prices
+from auditor.csvio import input_file, read_table
+from auditor.errors import InputError
+from auditor.inventory import Inventory, load_inventory
+from auditor.model import InventoryForm, Kind, LicenseStatus, Snapshot
+from auditor.tables import SITES, USERS
+
+#: Text columns every users table has after loading (blank when the file lacked them).
+USER_TEXT_COLUMNS = tuple(c.name for c in USERS.columns if not c.name.endswith("_at"))
+USER_DATE_COLUMNS = ("created_at", "last_updated_at", "deactivated_at")
+
+
+def load(
+    directory: Path, *, licenses: Path | None = None, prices: Path | None = None
+) -> Snapshot:
+    """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own."""
+    if not directory.exists():
+        raise InputError(f"{directory}: the snapshot folder does not exist.")
+    if not directory.is_dir():
+        raise InputError(f"{directory}: expected a snapshot folder but found a file.")
+    paths = {
+        "users": directory / "users.csv",
+        "sites": directory / "sites.csv",
+        "licenses": licenses or directory / "licenses.csv",
+        "prices": prices or directory / "prices.csv",
+    }
+    manifest_path = directory / "manifest.json"
+    manifest = _manifest(manifest_path) if manifest_path.exists() else {}
+
+    catalogue = load_prices(paths["prices"])
+    inventory = load_inventory(paths["licenses"], catalogue)
+    sites, site_warnings = _sites(paths["sites"])
+    users, columns, user_warnings = _users(paths["users"], sites)
+    holdings, holdings_known = _holdings(
+        users, columns, inventory, catalogue, str(paths["users"])
+    )
+    types = catalogue.types()
+    users = _seat_figures(users, holdings, types)
+    warnings = [
+        *catalogue.warnings,
+        *inventory.warnings,
+        *site_warnings,
+        *user_warnings,
+        *_assignee_warnings(inventory, users, str(paths["licenses"])),
+    ]
+    inputs = [input_file(p) for p in paths.values()]
+    if manifest_path.exists():
+        inputs.append(input_file(manifest_path))
+    return Snapshot(
+        users=users,
+        sites=sites,
+        holdings=holdings,
+        licenses=inventory.licenses,
+        pools=inventory.pools,
+        types=types,
+        currency=catalogue.currency,
+        inventory_form=inventory.form,
+        holdings_known=holdings_known,
+        tenant=_text(manifest.get("tenant")),
+        collected_at=_collected_at(manifest, manifest_path),
+        inputs=tuple(inputs),
+        warnings=tuple(warnings),
+    )
+
+
+def _text(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _manifest(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a readable JSON manifest ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object.")
+    return data
+
+
+def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
+    value = manifest.get("collected_at")
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise InputError(
+            f"{path}, key collected_at: {value!r} is not an ISO 8601 date."
+        ) from exc
+
+
+def _sites(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    label = str(path)
+    table = read_table(path, SITES, label)
+    for column in ("site_id", "name"):
+        norm.require_nonblank(table[column], label, column)
+    norm.require_unique(table.site_id, label, "site_id")
+    for column in ("street", "city", "postal"):
+        if column not in table:
+            table[column] = ""
+    table["country"] = norm.parse_countries(table.country, label, "country", allow_blank=False)
+    table["state"], warnings = norm.parse_states(table.state, table.country, label, "state")
+    return table, warnings
+
+
+def _resolve_sites(refs: pd.Series, sites: pd.DataFrame) -> pd.Series:
+    """Site id for each reference, matched by id, then id or name case-insensitively."""
+    by_id = pd.Series(sites.site_id.to_numpy(), index=sites.site_id)
+    resolved = refs.map(by_id)
+    for column in ("site_id", "name"):
+        keys = norm.key(sites[column])
+        unique = ~keys.duplicated(keep=False)
+        lookup = pd.Series(sites.site_id[unique].to_numpy(), index=keys[unique])
+        resolved = resolved.fillna(norm.key(refs).map(lookup))
+    return resolved
+
+
+def _users(path: Path, sites: pd.DataFrame) -> tuple[pd.DataFrame, set[str], list[str]]:
+    label = str(path)
+    table = read_table(path, USERS, label)
+    columns = set(table.columns)
+    norm.require_nonblank(table.user_id, label, "user_id")
+    norm.require_unique(table.user_id, label, "user_id")
+    for column in USER_TEXT_COLUMNS:
+        if column not in table:
+            table[column] = ""
+    active = norm.parse_choice(table.status, norm.USER_STATUS, label, "status").astype(bool)
+    table["active"] = active
+    table["status"] = active.map({True: "ACTIVE", False: "INACTIVE"}).astype(str)
+    for column in USER_DATE_COLUMNS:
+        raw = table[column] if column in table else pd.Series("", index=table.index)
+        table[column] = norm.parse_dates(raw, label, column)
+    table["deactivated_on"] = table.deactivated_at.fillna(table.last_updated_at)
+    table["deactivation_source"] = (
+        pd.Series("deactivated_at", index=table.index)
+        .where(table.deactivated_at.notna(), "last_updated_at")
+        .where(table.deactivated_on.notna(), "unknown")
+    )
+    site_id = _resolve_sites(table.site, sites)
+    site_info = sites.set_index("site_id")
+    table["site_id"] = site_id
+    table["site_name"] = site_id.map(site_info["name"])
+    table["site_state"] = site_id.map(site_info["state"])
+    table["site_country"] = site_id.map(site_info["country"])
+    warnings: list[str] = []
+    unknown = site_id.isna()
+    if unknown.any():
+        first = int(unknown.to_numpy().nonzero()[0][0])
+        warnings.append(
+            f"{label}: {int(unknown.sum())} user(s) name a site sites.csv does not have "
+            f"(first: row {norm.spreadsheet_row(first)}, {table.site[first]!r}); "
+            "their licenses' tax addresses are not checked."
+        )
+    return table, columns, warnings
+
+
+def _split(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per ``;``-separated item of ``column``, beside its user_id."""
+    cells = frame[["user_id", column]]
+    cells = cells[cells[column].ne("")]
+    items = cells.assign(item=cells[column].str.split(";")).explode("item")
+    items["item"] = items["item"].str.strip()
+    return items[items["item"].ne("")][["user_id", "item"]]
+
+
+def _holdings(
+    users: pd.DataFrame, columns: set[str], inventory: Inventory, catalogue: Catalogue, label: str
+) -> tuple[pd.DataFrame, bool]:
+    """Which user holds which license type, from the users' view where there is one.
+
+    Order of preference: users.csv ``licenses`` (type names; an empty cell holds none),
+    users.csv ``license_ids`` with a per-license inventory, the inventory's ``assigned_to``.
+    With none of those nobody can say who is licensed, and the rules that need it are
+    skipped rather than guessed.
+    """
+    if "licenses" in columns:
+        items = _split(users, "licenses")
+        held = pd.DataFrame(
+            {"user_id": items.user_id, "license_type": catalogue.resolve(items.item)}
+        )
+    elif "license_ids" in columns and inventory.licenses is not None:
+        items = _split(users, "license_ids")
+        types = inventory.licenses.set_index("license_id").license_type
+        held = pd.DataFrame({"user_id": items.user_id, "license_type": items.item.map(types)})
+        unknown = held.license_type.isna()
+        if unknown.any():
+            raise InputError(
+                f"{label}, column license_ids: license {items.item[unknown].iloc[0]!r} is not "
+                "in licenses.csv."
+            )
+    elif inventory.licenses is not None and inventory.licenses.assigned_to.ne("").any():
+        units = inventory.licenses
+        units = units[units.status.eq(LicenseStatus.ASSIGNED.value) & units.assigned_to.ne("")]
+        held = pd.DataFrame({"user_id": units.assigned_to, "license_type": units.license_type})
+    else:
+        empty = pd.DataFrame(
+            {"user_id": pd.Series(dtype=str), "license_type": pd.Series(dtype=str)}
+        )
+        return empty, False
+    return held.drop_duplicates().reset_index(drop=True), True
+
+
+def _seat_figures(users: pd.DataFrame, holdings: pd.DataFrame, types: pd.DataFrame) -> pd.DataFrame:
+    """Per user: seats held, their known monthly cents, and how many have no price."""
+    seats = holdings.merge(types, on="license_type", how="left")
+    seats = seats[seats.kind.eq(Kind.SEAT.value)].assign(unpriced=lambda f: f.price_cents.isna())
+    per_user = seats.groupby("user_id").agg(
+        seat_count=("license_type", "size"),
+        seat_cents=("price_cents", "sum"),
+        unpriced_seats=("unpriced", "sum"),
+    )
+    out = users.join(per_user, on="user_id")
+    for column in ("seat_count", "seat_cents", "unpriced_seats"):
+        out[column] = out[column].fillna(0).astype("int64")
+    return out
+
+
+def _assignee_warnings(inventory: Inventory, users: pd.DataFrame, label: str) -> list[str]:
+    if inventory.licenses is None:
+        return []
+    assignees = inventory.licenses.assigned_to
+    unknown = assignees.ne("") & ~assignees.isin(users.user_id)
+    if not unknown.any():
+        return []
+    first = int(unknown.to_numpy().nonzero()[0][0])
+    return [
+        f"{label}: {int(unknown.sum())} license(s) are assigned to a user users.csv does not "
+        f"have (first: row {norm.spreadsheet_row(first)}, {assignees[first]!r})."
+    ]
