@@ -140,11 +140,9 @@ def parse_cents(values: pd.Series, file: str, column: str) -> pd.Series:
             f"{file} row {_first_bad(bad)}, column {column}: {values[bad].iloc[0]!r} is not a "
             "price (expected a non-negative amount with at most 2 decimals, like 24.00)."
         )
-    units = cleaned.where(present).str.split(".", n=1, regex=False)
-    whole = pd.to_numeric(units.str[0]).astype("Int64")
-    frac = units.str[1].fillna("").str.ljust(2, "0").where(present)
-    cents = pd.to_numeric(frac.replace("", "0")).astype("Int64")
-    return (whole * 100 + cents).astype("Int64")
+    # At most two decimals (checked above), so x * 100 rounds to the exact integer.
+    amount = pd.to_numeric(cleaned.where(present), errors="coerce")
+    return (amount * 100).round().astype("Int64")
 
 
 def parse_count(values: pd.Series, file: str, column: str, *, default: int | None) -> pd.Series:

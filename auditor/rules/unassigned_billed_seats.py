@@ -64,7 +64,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + " in all) until it is cancelled."
     )
     ids = _unassigned_ids(snapshot)
-    listed = hits.license_type.map(ids).fillna("")
+    listed = pd.Series([ids.get(t, "") for t in hits.license_type], index=hits.index, dtype=str)
     which = (" License IDs: " + listed + ".").where(listed.ne(""), "")
     hits["recommendation"] = (
         pd.Series(reassign, index=hits.index).where(seat, "File")

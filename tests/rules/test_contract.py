@@ -1,0 +1,56 @@
+"""Every discovered rule: complete metadata, fires on the demo, silent on a clean tenant, pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from auditor.model import Settings, Severity
+from auditor.rules._base import CONTRACT_ORDER, RESULT_COLUMNS, Rule, discover
+from auditor.snapshot import load
+from tests.conftest import FIXTURES
+
+RULES = discover()
+AS_OF = dt.date(2026, 11, 2)
+
+
+def test_the_contract_rules_are_all_there_in_order() -> None:
+    assert [r.meta.id for r in RULES] == list(CONTRACT_ORDER)
+
+
+@pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
+def test_metadata_is_complete(item: Rule) -> None:
+    meta = item.meta
+    assert meta.entity in {"user", "license", "license_type"}
+    assert isinstance(meta.severity, Severity)
+    for text in (meta.title, meta.rationale, meta.remediation):
+        assert len(text) > 20 or text == meta.title
+        assert text.strip() == text
+    assert item.check.__doc__
+
+
+@pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
+def test_fires_on_the_demo_without_touching_the_snapshot(item: Rule) -> None:
+    snap = load(FIXTURES / "demo")
+    before = {name: getattr(snap, name).copy() for name in ("users", "holdings", "pools", "types")}
+    found = item.check(snap, Settings(as_of=AS_OF))
+    assert item.skip_reason(snap) is None
+    assert list(found.columns) == list(RESULT_COLUMNS)
+    assert len(found) > 0
+    assert found.entity_id.is_unique
+    assert found.severity.isin([s.value for s in Severity]).all()
+    assert (found.monthly_cost_cents >= 0).all()
+    for column in ("title", "detail", "recommendation"):
+        assert found[column].str.len().gt(10).all(), column
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(getattr(snap, name), frame)
+
+
+@pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
+def test_silent_on_the_clean_tenant(item: Rule) -> None:
+    snap = load(FIXTURES / "clean")
+    found = item.check(snap, Settings(as_of=AS_OF))
+    assert list(found.columns) == list(RESULT_COLUMNS)
+    assert found.empty
