@@ -20,8 +20,12 @@ from auditor.errors import InputError
 from auditor.model import Kind
 from auditor.tables import PRICES
 
-_KINDS = {"seat": Kind.SEAT.value, "addon": Kind.ADDON.value, "add-on": Kind.ADDON.value,
-          "add on": Kind.ADDON.value}
+_KINDS = {
+    "seat": Kind.SEAT.value,
+    "addon": Kind.ADDON.value,
+    "add-on": Kind.ADDON.value,
+    "add on": Kind.ADDON.value,
+}
 
 DEFAULT_CURRENCY = "USD"
 

@@ -79,7 +79,8 @@ def _summary_line(report: Report) -> str:
     total = sum(s.findings_by_severity.values())
     cents = round(s.monthly_waste * 100)
     line = (
-        f"{report.tenant}: {total} findings" + (f" ({counts})" if counts else "")
+        f"{report.tenant}: {total} findings"
+        + (f" ({counts})" if counts else "")
         + f"; monthly waste {money_text(cents, report.currency)}"
         + f" (annual {money_text(cents * 12, report.currency)})"
     )

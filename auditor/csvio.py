@@ -87,7 +87,9 @@ def read_raw(path: Path, label: str) -> pd.DataFrame:
         raise InputError(f"{label}: not a readable CSV file ({exc}).") from exc
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror}).") from exc
-    return frame.apply(lambda col: col.str.strip())
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    return frame
 
 
 def read_table(path: Path, spec: TableSpec, label: str | None = None) -> pd.DataFrame:

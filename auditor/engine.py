@@ -131,7 +131,9 @@ def _pools(snapshot: Snapshot, findings: pd.DataFrame) -> pd.DataFrame:
     cost_cents = (table.total * price).fillna(0).astype("int64")
     waste_cents = ((table.unassigned + stale_held) * price).fillna(0).astype("int64")
     out = table.reset_index(names="license_type")
-    out["monthly_price"] = (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
+    out["monthly_price"] = (
+        (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
+    )
     out["monthly_cost"] = (cost_cents / 100).to_numpy()
     out["monthly_waste"] = (waste_cents / 100).to_numpy()
     out["monthly_cost_cents"] = cost_cents.to_numpy()
@@ -165,7 +167,9 @@ def _summary(
         seats_assigned=int(pools.assigned.sum()),
         seats_unassigned=int(pools.unassigned.sum()),
         seats_suspended=int(pools.suspended.sum()),
-        unpriced_seats=int(pools.total.where(pools.total > pools.holders, pools.holders)[unpriced].sum()),
+        unpriced_seats=int(
+            pools.total.where(pools.total > pools.holders, pools.holders)[unpriced].sum()
+        ),
         monthly_cost=int(pools.monthly_cost_cents.sum()) / 100,
         monthly_waste=waste_cents / 100,
         annual_waste=waste_cents * 12 / 100,

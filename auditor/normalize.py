@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import pycountry
@@ -173,9 +174,7 @@ def country_code(value: str) -> str | None:
         return None
 
 
-def parse_countries(
-    values: pd.Series, file: str, column: str, *, allow_blank: bool
-) -> pd.Series:
+def parse_countries(values: pd.Series, file: str, column: str, *, allow_blank: bool) -> pd.Series:
     """A column of countries to ISO alpha-2 (``US``, ``USA`` and ``United States`` are one)."""
     uniques = values.unique()
     table = {v: country_code(v) for v in uniques}
@@ -196,7 +195,8 @@ def parse_countries(
 def _subdivisions(country: str) -> Mapping[str, str]:
     """Lookup of a country's subdivision codes and names to the code's local part (CA, TX)."""
     table: dict[str, str] = {}
-    for sub in pycountry.subdivisions.get(country_code=country) or ():
+    found: list[Any] = pycountry.subdivisions.get(country_code=country) or []  # type: ignore[no-untyped-call]
+    for sub in found:
         local = str(sub.code).split("-", 1)[1]
         table[local.casefold()] = local
         table[text_key(str(sub.name))] = local

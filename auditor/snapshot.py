@@ -19,7 +19,7 @@ from auditor.catalogue import Catalogue, load_prices
 from auditor.csvio import input_file, read_table
 from auditor.errors import InputError
 from auditor.inventory import Inventory, load_inventory
-from auditor.model import InventoryForm, Kind, LicenseStatus, Snapshot
+from auditor.model import Kind, LicenseStatus, Snapshot
 from auditor.tables import SITES, USERS
 
 #: Text columns every users table has after loading (blank when the file lacked them).
@@ -27,9 +27,7 @@ USER_TEXT_COLUMNS = tuple(c.name for c in USERS.columns if not c.name.endswith("
 USER_DATE_COLUMNS = ("created_at", "last_updated_at", "deactivated_at")
 
 
-def load(
-    directory: Path, *, licenses: Path | None = None, prices: Path | None = None
-) -> Snapshot:
+def load(directory: Path, *, licenses: Path | None = None, prices: Path | None = None) -> Snapshot:
     """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own."""
     if not directory.exists():
         raise InputError(f"{directory}: the snapshot folder does not exist.")
@@ -48,9 +46,7 @@ def load(
     inventory = load_inventory(paths["licenses"], catalogue)
     sites, site_warnings = _sites(paths["sites"])
     users, columns, user_warnings = _users(paths["users"], sites)
-    holdings, holdings_known = _holdings(
-        users, columns, inventory, catalogue, str(paths["users"])
-    )
+    holdings, holdings_known = _holdings(users, columns, inventory, catalogue, str(paths["users"]))
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
     warnings = [
@@ -101,9 +97,7 @@ def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise InputError(
-            f"{path}, key collected_at: {value!r} is not an ISO 8601 date."
-        ) from exc
+        raise InputError(f"{path}, key collected_at: {value!r} is not an ISO 8601 date.") from exc
 
 
 def _sites(path: Path) -> tuple[pd.DataFrame, list[str]]:

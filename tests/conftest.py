@@ -19,16 +19,34 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 
 SITES = [
-    {"site_id": "sf", "name": "San Francisco", "street": "1 Market St", "city": "San Francisco",
-     "state": "CA", "postal": "94105", "country": "US"},
-    {"site_id": "austin", "name": "Austin", "street": "500 Congress Ave", "city": "Austin",
-     "state": "TX", "postal": "78701", "country": "US"},
+    {
+        "site_id": "sf",
+        "name": "San Francisco",
+        "street": "1 Market St",
+        "city": "San Francisco",
+        "state": "CA",
+        "postal": "94105",
+        "country": "US",
+    },
+    {
+        "site_id": "austin",
+        "name": "Austin",
+        "street": "500 Congress Ave",
+        "city": "Austin",
+        "state": "TX",
+        "postal": "78701",
+        "country": "US",
+    },
 ]
 PRICES = [
     {"license_type": "X2", "monthly_price": "24.00", "currency": "USD", "kind": "seat"},
     {"license_type": "X4", "monthly_price": "34.00", "currency": "USD", "kind": "seat"},
-    {"license_type": "Call Recording Storage", "monthly_price": "5.00", "currency": "USD",
-     "kind": "addon"},
+    {
+        "license_type": "Call Recording Storage",
+        "monthly_price": "5.00",
+        "currency": "USD",
+        "kind": "addon",
+    },
 ]
 
 
@@ -36,7 +54,9 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]], header: Sequence[str] 
     """Write ``rows`` as a CSV whose header is ``header`` or the union of the rows' keys."""
     columns = list(header) or list(dict.fromkeys(k for row in rows for k in row))
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_ALL
+        )
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -44,21 +64,47 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]], header: Sequence[str] 
 
 def user(user_id: str, **fields: Any) -> dict[str, Any]:
     """A users.csv row: active, at site sf, holding nothing, unless ``fields`` say otherwise."""
-    row = {"user_id": user_id, "email": f"{user_id}@example.com", "first_name": user_id.upper(),
-           "last_name": "Test", "status": "ACTIVE", "site": "sf", "licenses": "",
-           "extension": "", "phone_number": "", "department": "", "created_at": "2025-01-01",
-           "last_updated_at": "2025-06-01", "deactivated_at": "", "scim_provider": ""}
+    row = {
+        "user_id": user_id,
+        "email": f"{user_id}@example.com",
+        "first_name": user_id.upper(),
+        "last_name": "Test",
+        "status": "ACTIVE",
+        "site": "sf",
+        "licenses": "",
+        "extension": "",
+        "phone_number": "",
+        "department": "",
+        "created_at": "2025-01-01",
+        "last_updated_at": "2025-06-01",
+        "deactivated_at": "",
+        "scim_provider": "",
+    }
     row.update({k: str(v) for k, v in fields.items()})
     return row
 
 
-def unit(license_id: str, license_type: str, status: str = "ASSIGNED", assigned_to: str = "",
-         state: str = "CA", country: str = "US", postal: str = "94105") -> dict[str, str]:
+def unit(
+    license_id: str,
+    license_type: str,
+    status: str = "ASSIGNED",
+    assigned_to: str = "",
+    state: str = "CA",
+    country: str = "US",
+    postal: str = "94105",
+) -> dict[str, str]:
     """A per-license licenses.csv row with a service address."""
-    return {"license_id": license_id, "license_type": license_type, "status": status,
-            "assigned_to": assigned_to, "service_street": "1 Market St",
-            "service_city": "San Francisco", "service_state": state, "service_postal": postal,
-            "service_country": country}
+    return {
+        "license_id": license_id,
+        "license_type": license_type,
+        "status": status,
+        "assigned_to": assigned_to,
+        "service_street": "1 Market St",
+        "service_city": "San Francisco",
+        "service_state": state,
+        "service_postal": postal,
+        "service_country": country,
+    }
 
 
 TenantFactory = Callable[..., Path]
@@ -81,8 +127,13 @@ def tenant(tmp_path: Path) -> TenantFactory:
         if licenses is None:
             site_state = {s["site_id"]: s["state"] for s in sites}
             licenses = [
-                unit(f"L-{u['user_id']}-{t}", t, "ASSIGNED", u["user_id"],
-                     state=site_state.get(u["site"], "CA"))
+                unit(
+                    f"L-{u['user_id']}-{t}",
+                    t,
+                    "ASSIGNED",
+                    u["user_id"],
+                    state=site_state.get(u["site"], "CA"),
+                )
                 for u in users
                 for t in filter(None, (x.strip() for x in u.get("licenses", "").split(";")))
             ]

@@ -36,8 +36,10 @@ def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
     assert [k.rule for k in report.skipped] == ["tax-address-mismatch"]
     assert report.summary.monthly_waste == 82.0
     assert report.summary.findings_by_rule == {
-        "unassigned-billed-seats": 2, "contact-without-license": 2,
-        "stale-deactivated-user": 1, "license-overassigned": 0,
+        "unassigned-billed-seats": 2,
+        "contact-without-license": 2,
+        "stale-deactivated-user": 1,
+        "license-overassigned": 0,
     }
 
 
@@ -67,10 +69,17 @@ def test_a_failing_rule_is_reported_as_skipped_not_clean(tiny_dir: Path) -> None
 
     rules = discover()
     broken = rules[0].__class__(
-        meta=rules[0].meta, check=lambda s, c: 1 / 0, requires=rules[0].requires  # type: ignore[arg-type,return-value]
+        meta=rules[0].meta,
+        check=lambda s, c: 1 / 0,
+        requires=rules[0].requires,  # type: ignore[arg-type,return-value]
     )
-    report = run(load(tiny_dir), Settings(as_of=dt.date(2026, 11, 1)), tenant="t",
-                 generated_at=NOW, rules=[broken, *rules[1:]])
+    report = run(
+        load(tiny_dir),
+        Settings(as_of=dt.date(2026, 11, 1)),
+        tenant="t",
+        generated_at=NOW,
+        rules=[broken, *rules[1:]],
+    )
     assert report.skipped[0].rule == "unassigned-billed-seats"
     assert "ZeroDivisionError" in report.skipped[0].reason
     assert "unassigned-billed-seats" not in report.summary.findings_by_rule

@@ -66,7 +66,7 @@ def _always(_: Snapshot) -> str | None:
 
 def rule(
     *,
-    id: str,  # noqa: A002 - the contract calls it the rule id
+    id: str,
     entity: str,
     severity: Severity,
     title: str,

@@ -39,18 +39,31 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     hits["entity_id"] = hits.license_type
     hits["severity"] = Severity.HIGH.value
     hits["title"] = (
-        hits.holders.astype(str) + " users hold " + hits.license_type + " but the inventory has "
+        hits.holders.astype(str)
+        + " users hold "
+        + hits.license_type
+        + " but the inventory has "
         + hits.total.astype(str)
     )
     hits["detail"] = (
-        hits.holders.astype(str) + " users list " + hits.license_type + " among their licenses, "
-        + extra.astype(str) + " more than the " + hits.total.astype(str)
-        + " licenses in licenses.csv; at " + money(price, currency) + " each the gap is "
-        + money(cost, currency) + " a month."
+        hits.holders.astype(str)
+        + " users list "
+        + hits.license_type
+        + " among their licenses, "
+        + extra.astype(str)
+        + " more than the "
+        + hits.total.astype(str)
+        + " licenses in licenses.csv; at "
+        + money(price, currency)
+        + " each the gap is "
+        + money(cost, currency)
+        + " a month."
     )
     hits["recommendation"] = (
-        "Check Admin Console (Home > Licenses) for " + hits.license_type
-        + ": if the inventory is current, remove the license from the " + extra.astype(str)
+        "Check Admin Console (Home > Licenses) for "
+        + hits.license_type
+        + ": if the inventory is current, remove the license from the "
+        + extra.astype(str)
         + " user(s) who need it least or expect a true-up charge; otherwise refresh licenses.csv."
     )
     hits["monthly_cost_cents"] = cost.fillna(0).astype("int64")

@@ -51,10 +51,18 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
             hits.deactivation_source.eq("last_updated_at"),
         ],
         [
-            "Deactivated on " + when + ", " + days.astype("Int64").astype(str) + " days before "
+            "Deactivated on "
+            + when
+            + ", "
+            + days.astype("Int64").astype(str)
+            + " days before "
             + settings.as_of.isoformat(),
-            "Inactive, last updated on " + when + " (" + days.astype("Int64").astype(str)
-            + " days before " + settings.as_of.isoformat()
+            "Inactive, last updated on "
+            + when
+            + " ("
+            + days.astype("Int64").astype(str)
+            + " days before "
+            + settings.as_of.isoformat()
             + "; the exact deactivation date is not recorded)",
         ],
         "Inactive since an unknown date",
@@ -66,11 +74,19 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     hits["severity"] = money_severity(cost, known, settings)
     hits["title"] = label + " is deactivated but still holds " + seats
     hits["detail"] = (
-        since + ", and still holds " + seats + ", billed at " + money(cost, snapshot.currency)
-        + " a month." + price_note
+        since
+        + ", and still holds "
+        + seats
+        + ", billed at "
+        + money(cost, snapshot.currency)
+        + " a month."
+        + price_note
     )
     hits["recommendation"] = (
-        "Save " + label + "'s voicemail and call recordings, remove the " + seats
+        "Save "
+        + label
+        + "'s voicemail and call recordings, remove the "
+        + seats
         + " license(s), then reassign the seat(s) to a Contact or file a partial cancellation "
         "(30 days' notice); delete the user 30 to 90 days after deactivation."
     )

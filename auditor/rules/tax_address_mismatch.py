@@ -15,7 +15,7 @@ def _needs_addresses(snapshot: Snapshot) -> str | None:
     units = snapshot.licenses
     if units is None:
         return "licenses.csv gives pool counts only, with no per-license service addresses"
-    if units.service_state.eq("").all() and units.service_country.eq("").all():
+    if len(units) and units.service_state.eq("").all() and units.service_country.eq("").all():
         return "licenses.csv has no service_state or service_country for any license"
     return None
 
@@ -103,23 +103,39 @@ def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     hits = live[mismatch].copy()
     sites = snapshot.sites.set_index("site_id")
     site_rows = sites.loc[hits.site_id].reset_index()
-    site_address = _address(
-        site_rows.rename(columns={"state": "state_code"}), ""
-    ).set_axis(hits.index)
+    site_address = _address(site_rows.rename(columns={"state": "state_code"}), "").set_axis(
+        hits.index
+    )
     service = _where(hits.service_state_code, hits.service_country_code)
     site_where = _where(hits.site_state, hits.site_country)
     hits["license_type"] = hits.license_type
     hits["title"] = (
-        "License " + hits.license_id + " (" + hits.license_type + ") is taxed in " + service
-        + " but used in " + site_where
+        "License "
+        + hits.license_id
+        + " ("
+        + hits.license_type
+        + ") is taxed in "
+        + service
+        + " but used in "
+        + site_where
     )
     hits["detail"] = (
-        "Assigned to " + hits.owner + " at site " + hits.site + " (" + site_where
-        + "), but its service address is " + _address(hits, "service_") + "."
+        "Assigned to "
+        + hits.owner
+        + " at site "
+        + hits.site
+        + " ("
+        + site_where
+        + "), but its service address is "
+        + _address(hits, "service_")
+        + "."
     )
     hits["recommendation"] = (
-        "Change license " + hits.license_id + "'s service address to the site's, "
-        + site_address + ", in Admin Console (Home > Licenses)."
+        "Change license "
+        + hits.license_id
+        + "'s service address to the site's, "
+        + site_address
+        + ", in Admin Console (Home > Licenses)."
     )
     return hits
 
@@ -130,8 +146,8 @@ def _unassigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     state = idle.service_state_code
     country = idle.service_country_code
     matches = pd.Series(False, index=idle.index)
-    for site_state, site_country in sites[["state", "country"]].drop_duplicates().itertuples(
-        index=False
+    for site_state, site_country in (
+        sites[["state", "country"]].drop_duplicates().itertuples(index=False)
     ):
         same_country = country.isna() | pd.isna(site_country) | country.eq(site_country)
         same_state = state.isna() | pd.isna(site_state) | state.eq(site_state)
@@ -141,12 +157,20 @@ def _unassigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     service = _where(hits.service_state_code, hits.service_country_code)
     hits["site"] = None
     hits["title"] = (
-        "Unassigned license " + hits.license_id + " (" + hits.license_type + ") is taxed in "
-        + service + ", where no site is"
+        "Unassigned license "
+        + hits.license_id
+        + " ("
+        + hits.license_type
+        + ") is taxed in "
+        + service
+        + ", where no site is"
     )
     hits["detail"] = (
         "The license is unassigned and kept the service address of its original order, "
-        + _address(hits, "service_") + "; the tenant has no site in " + service + "."
+        + _address(hits, "service_")
+        + "; the tenant has no site in "
+        + service
+        + "."
     )
     hits["recommendation"] = (
         "If the seat is needed, assign it and set its service address to the user's site in "

@@ -30,15 +30,22 @@ def test_severity_is_medium_when_someone_expects_service(tenant: TenantFactory) 
         ]
     )
     severity = audit(folder).findings.set_index("entity_id").severity
-    assert severity.to_dict() == {"scim": "medium", "ext": "medium", "phone": "medium",
-                                  "bare": "info"}
+    assert severity.to_dict() == {
+        "scim": "medium",
+        "ext": "medium",
+        "phone": "medium",
+        "bare": "info",
+    }
 
 
 def test_recommendation_names_the_pool_with_a_free_seat(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("c1", scim_provider="azure"), user("u2", licenses="X2")],
-        licenses=[unit("L1", "X2", "ASSIGNED", "u2"), unit("L2", "X4", "UNASSIGNED"),
-                  unit("L3", "X4", "UNASSIGNED")],
+        licenses=[
+            unit("L1", "X2", "ASSIGNED", "u2"),
+            unit("L2", "X4", "UNASSIGNED"),
+            unit("L3", "X4", "UNASSIGNED"),
+        ],
     )
     finding = audit(folder).findings.set_index("id").loc["contact-without-license:c1"]
     assert "X4 has 2 unassigned" in finding.recommendation

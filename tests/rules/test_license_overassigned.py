@@ -9,8 +9,12 @@ RULE = "license-overassigned"
 
 def test_more_holders_than_licenses(tenant: TenantFactory) -> None:
     folder = tenant(
-        [user("a", licenses="X4"), user("b", licenses="x4"), user("c", licenses="X4"),
-         user("d", licenses="X2")],
+        [
+            user("a", licenses="X4"),
+            user("b", licenses="x4"),
+            user("c", licenses="X4"),
+            user("d", licenses="X2"),
+        ],
         licenses=[unit("L1", "X4", "ASSIGNED", "a"), unit("L2", "X2", "ASSIGNED", "d")],
     )
     report = audit(folder)

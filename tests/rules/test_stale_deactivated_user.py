@@ -53,10 +53,18 @@ def test_last_updated_stands_in_and_unknown_is_stale(tenant: TenantFactory) -> N
 def test_addon_only_holder_is_not_stale_and_addons_are_not_costed(tenant: TenantFactory) -> None:
     folder = tenant(
         [
-            user("addon", status="INACTIVE", licenses="Call Recording Storage",
-                 deactivated_at="2026-01-01"),
-            user("both", status="INACTIVE", licenses="X4;Call Recording Storage",
-                 deactivated_at="2026-01-01"),
+            user(
+                "addon",
+                status="INACTIVE",
+                licenses="Call Recording Storage",
+                deactivated_at="2026-01-01",
+            ),
+            user(
+                "both",
+                status="INACTIVE",
+                licenses="X4;Call Recording Storage",
+                deactivated_at="2026-01-01",
+            ),
         ]
     )
     report = audit(folder, AS_OF)

@@ -9,8 +9,12 @@ RULE = "tax-address-mismatch"
 
 def test_assigned_license_compares_with_the_assignees_site(tenant: TenantFactory) -> None:
     folder = tenant(
-        [user("sf1", licenses="X2"), user("tx1", site="austin", licenses="X2"),
-         user("tx2", site="Austin", licenses="X2"), user("tx3", site="austin", licenses="X2")],
+        [
+            user("sf1", licenses="X2"),
+            user("tx1", site="austin", licenses="X2"),
+            user("tx2", site="Austin", licenses="X2"),
+            user("tx3", site="austin", licenses="X2"),
+        ],
         licenses=[
             unit("L1", "X2", "ASSIGNED", "sf1", state="California"),  # spelling only
             unit("L2", "X2", "ASSIGNED", "tx1", state="CA"),  # taxed in CA, used in TX
@@ -27,17 +31,21 @@ def test_assigned_license_compares_with_the_assignees_site(tenant: TenantFactory
 
 
 def test_country_difference_is_a_mismatch(tenant: TenantFactory) -> None:
-    folder = tenant([user("u1", licenses="X2")],
-                    licenses=[unit("L1", "X2", "ASSIGNED", "u1", state="", country="CA")])
+    folder = tenant(
+        [user("u1", licenses="X2")],
+        licenses=[unit("L1", "X2", "ASSIGNED", "u1", state="", country="CA")],
+    )
     assert ids(audit(folder), RULE) == ["L1"]
 
 
 def test_unassigned_license_must_match_some_site(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("c1")],
-        licenses=[unit("L1", "X2", "UNASSIGNED", state="TX"),
-                  unit("L2", "X2", "UNASSIGNED", state="WA"),
-                  unit("L3", "X2", "SUSPENDED", state="WA")],
+        licenses=[
+            unit("L1", "X2", "UNASSIGNED", state="TX"),
+            unit("L2", "X2", "UNASSIGNED", state="WA"),
+            unit("L3", "X2", "SUSPENDED", state="WA"),
+        ],
     )
     report = audit(folder)
     assert ids(report, RULE) == ["L2"]
@@ -56,9 +64,10 @@ def test_per_pool_inventory_skips_the_rule_with_a_reason(tenant: TenantFactory) 
 
 def test_no_service_columns_skips_the_rule(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X2")])
-    write_csv(folder / "licenses.csv",
-              [{"license_id": "L1", "license_type": "X2", "status": "ASSIGNED",
-                "assigned_to": "u1"}])
+    write_csv(
+        folder / "licenses.csv",
+        [{"license_id": "L1", "license_type": "X2", "status": "ASSIGNED", "assigned_to": "u1"}],
+    )
     report = audit(folder)
     assert [s.rule for s in report.skipped] == [RULE]
 

@@ -24,13 +24,20 @@ def test_one_finding_per_type_with_unassigned_licenses(tenant: TenantFactory) ->
     assert cost["X2"] == 48.00
     assert cost["Call Recording Storage"] == 5.00
     pools = report.pools.set_index("license_type")
-    assert pools.loc["X4", ["total", "assigned", "unassigned", "suspended"]].tolist() == [1, 0, 0, 1]
+    assert pools.loc["X4", ["total", "assigned", "unassigned", "suspended"]].tolist() == [
+        1,
+        0,
+        0,
+        1,
+    ]
     assert report.summary.monthly_waste == 53.00
 
 
 def test_unpriced_type_is_never_free(tenant: TenantFactory) -> None:
-    folder = tenant([user("u1", licenses="X9")],
-                    licenses=[unit("L1", "X9", "ASSIGNED", "u1"), unit("L2", "X9", "UNASSIGNED")])
+    folder = tenant(
+        [user("u1", licenses="X9")],
+        licenses=[unit("L1", "X9", "ASSIGNED", "u1"), unit("L2", "X9", "UNASSIGNED")],
+    )
     report = audit(folder)
     finding = report.findings.set_index("entity_id").loc["X9"]
     assert not finding.cost_known

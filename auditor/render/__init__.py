@@ -1,0 +1,77 @@
+"""Report formats: a registry, and writing several of them atomically into one folder.
+
+Adding a format means one module with a ``write_<name>(report, path)`` function and one
+entry in :data:`RENDERERS`; the command line takes its ``--format`` choices from here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import RenderError
+from auditor.model import Report
+from auditor.render.csv import write_csv
+from auditor.render.html import write_html
+from auditor.render.json import write_json
+from auditor.render.xlsx import write_xlsx
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One report format: its ``--format`` name, the file it writes, and the writer."""
+
+    name: str
+    filename: str
+    write: Callable[[Report, Path], None]
+
+
+RENDERERS: dict[str, Renderer] = {
+    r.name: r
+    for r in (
+        Renderer("json", "audit.json", write_json),
+        Renderer("html", "audit.html", write_html),
+        Renderer("xlsx", "audit.xlsx", write_xlsx),
+        Renderer("csv", "findings.csv", write_csv),
+    )
+}
+
+
+def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list[Path]:
+    """Write each format into ``out_dir``, all or nothing.
+
+    Every file is rendered into a temporary folder beside the reports first; only when all
+    succeeded are they moved into place, each by an atomic rename. A failure part way leaves
+    the previous reports as they were and no half-written file.
+    """
+    chosen = [RENDERERS[name] for name in dict.fromkeys(formats)]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".auditor-", dir=out_dir))
+    except OSError as exc:
+        raise RenderError(f"{out_dir}: cannot create the report folder ({exc.strerror}).") from exc
+    try:
+        staged = []
+        for renderer in chosen:
+            path = staging / renderer.filename
+            try:
+                renderer.write(report, path)
+            except OSError as exc:
+                raise RenderError(
+                    f"{out_dir / renderer.filename}: cannot be written ({exc})."
+                ) from exc
+            staged.append(path)
+        written = []
+        for path in staged:
+            target = out_dir / path.name
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(staging)

@@ -1,0 +1,70 @@
+"""audit.json: validates against the contract's schema, keys and money as specified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+
+from auditor.render.json import report_dict, write_json
+from tests.conftest import FIXTURES, audit
+
+SCHEMA = json.loads((FIXTURES.parent / "docs" / "audit.schema.json").read_text())
+
+
+def test_tiny_report_validates_and_carries_every_contract_key(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    report = audit(tiny_dir, dt.date(2026, 11, 1))
+    path = tmp_path / "audit.json"
+    write_json(report, path)
+    data = json.loads(path.read_text())
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
+        data
+    )
+    assert data["schema_version"] == 1
+    assert data["as_of"] == "2026-11-01"
+    assert data["summary"]["monthly_waste"] == 82.0
+    assert data["summary"]["annual_waste"] == 984.0
+    assert {f["id"] for f in data["findings"]} >= {"stale-deactivated-user:u2"}
+    assert [i["name"] for i in data["inputs"]] == [
+        "users.csv",
+        "sites.csv",
+        "licenses.csv",
+        "prices.csv",
+    ]
+    pool = next(p for p in data["licenses"] if p["license_type"] == "X2")
+    assert pool == {
+        "license_type": "X2",
+        "kind": "seat",
+        "total": 3,
+        "assigned": 2,
+        "unassigned": 1,
+        "suspended": 0,
+        "holders": 2,
+        "monthly_price": 24.0,
+        "monthly_cost": 72.0,
+        "monthly_waste": 48.0,
+    }
+
+
+def test_unknown_price_is_null_and_skips_are_listed(tiny_dir: Path) -> None:
+    (tiny_dir / "prices.csv").write_text("license_type,monthly_price\nX4,34.00\n")
+    (tiny_dir / "licenses.csv").write_text(
+        "license_type,total,unassigned\nX2,3,1\nX4,2,1\nCall Recording Storage,1,0\n"
+    )
+    data = report_dict(audit(tiny_dir))
+    jsonschema.validate(data, SCHEMA)
+    x2 = next(p for p in data["licenses"] if p["license_type"] == "X2")
+    assert x2["monthly_price"] is None
+    assert data["summary"]["unpriced_seats"] == 3 + 1  # X2 and the now-unpriced recording type
+    assert data["skipped"][0]["rule"] == "tax-address-mismatch"
+    assert any("no currency" in w for w in data["warnings"])
+
+
+def test_same_inputs_same_bytes(tiny_dir: Path, tmp_path: Path) -> None:
+    write_json(audit(tiny_dir), tmp_path / "a.json")
+    write_json(audit(tiny_dir), tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
