@@ -1,0 +1,304 @@
+"""Reports built by hand from model.py, so renderer tests do not depend on the engine.
+
+``tiny_report`` is the shared tiny example tenant audited as of 2026-11-01 (see
+/work/shared/examples/README.md), plus one skipped rule and one warning. ``hostile_report`` is
+the same with tenant text that tries formulas, markup and bidi tricks. ``unpriced_report`` adds
+a license type missing from the price book. ``make_report`` builds any number of findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from auditor.model import (
+    FINDING_COLUMNS,
+    POOL_COLUMNS,
+    InputFile,
+    InventoryForm,
+    Report,
+    RuleMeta,
+    Settings,
+    Severity,
+    SkippedRule,
+    Snapshot,
+    Summary,
+)
+
+AS_OF = dt.date(2026, 11, 1)
+GENERATED_AT = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+
+#: Tenant text that must stay inert: formulas, markup, quotes, and a right-to-left override.
+HOSTILE: tuple[str, ...] = (
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2",
+    "@SUM(A1)",
+    "\tTabbed",
+    "<script>alert(1)</script>",
+    "\"quotes\" & 'apostrophes'",
+    "Ops \u202egnp.exe",
+)
+
+SKIPPED = SkippedRule(
+    "license-overassigned",
+    "users.csv has no licenses column, so who holds which license type is unknown.",
+)
+WARNING = "users.csv row 7, column site: 'Denver' is not in sites.csv; the user has no site."
+
+RULES: tuple[RuleMeta, ...] = (
+    RuleMeta(
+        "unassigned-billed-seats",
+        "license_type",
+        Severity.MEDIUM,
+        "Unassigned licenses still billed",
+        "Removing a license returns it to the pool, where 8x8 bills it until it is cancelled.",
+        "Reassign unassigned seats, or file a partial cancellation (30 days' notice).",
+        counts_as_waste=True,
+    ),
+    RuleMeta(
+        "contact-without-license",
+        "user",
+        Severity.INFO,
+        "Active users without a license (Contacts)",
+        "SCIM provisioning never assigns a license, so IdP users arrive as Contacts.",
+        "Give each Contact who needs service an unassigned seat before buying a new one.",
+    ),
+    RuleMeta(
+        "stale-deactivated-user",
+        "user",
+        Severity.HIGH,
+        "Deactivated users still holding a seat",
+        "Deactivating a user keeps the license, and 8x8 keeps billing the seat.",
+        "Save voicemail, remove the license, reassign or cancel the seat.",
+        counts_as_waste=True,
+    ),
+    RuleMeta(
+        "tax-address-mismatch",
+        "license",
+        Severity.MEDIUM,
+        "Licenses taxed for the wrong state",
+        "State taxes follow a license's service address.",
+        "Update the license's service address in Admin Console.",
+    ),
+    RuleMeta(
+        "license-overassigned",
+        "license_type",
+        Severity.HIGH,
+        "More holders than licenses",
+        "More holders than licenses means an outdated inventory or a true-up bill.",
+        "Reconcile holders with Admin Console.",
+    ),
+)
+
+
+def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
+    """A findings row with plausible defaults; ``fields`` override any column."""
+    entity = {m.id: m.entity for m in RULES}.get(rule, "user")
+    row: dict[str, Any] = {
+        "id": f"{rule}:{entity_id}",
+        "rule": rule,
+        "severity": "medium",
+        "entity_type": entity,
+        "entity_id": entity_id,
+        "title": f"{rule} on {entity_id}",
+        "detail": f"Details of {entity_id}.",
+        "monthly_cost": 0.0,
+        "cost_known": True,
+        "recommendation": "Fix it.",
+        "site": None,
+        "license_type": None,
+    }
+    row.update(fields)
+    return row
+
+
+TINY_FINDINGS: tuple[dict[str, Any], ...] = (
+    finding("stale-deactivated-user", "u2", severity="high", monthly_cost=24.0,
+            title="Bo Ortiz is deactivated but still holds X2", site="San Francisco",
+            license_type="X2"),
+    finding("unassigned-billed-seats", "X4", monthly_cost=34.0, license_type="X4",
+            title="1 license of type X4 unassigned and still billed"),
+    finding("tax-address-mismatch", "L4", monthly_cost=24.0, site="Austin", license_type="X2",
+            title="License L4 (X2) is taxed in CA, US but used in TX, US"),
+    finding("tax-address-mismatch", "L5", monthly_cost=24.0, license_type="X2",
+            title="Unassigned license L5 (X2) is taxed in WA, US, where no site is"),
+    finding("unassigned-billed-seats", "X2", monthly_cost=24.0, license_type="X2",
+            title="1 license of type X2 unassigned and still billed"),
+    finding("contact-without-license", "u3", site="Austin",
+            title="Chen Li is active but holds no license"),
+    finding("contact-without-license", "u5", severity="info", site="Austin",
+            title="Eli Vega is active but holds no license"),
+)  # fmt: skip
+
+
+def findings_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The findings table as the engine hands it over: FINDING_COLUMNS, typed."""
+    frame = pd.DataFrame(list(rows), columns=list(FINDING_COLUMNS))
+    frame["monthly_cost"] = frame["monthly_cost"].astype("float64")
+    frame["cost_known"] = frame["cost_known"].astype(bool)
+    for column in ("site", "license_type"):
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def pools_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """The pools table in POOL_COLUMNS order; a NaN monthly_price is an unknown price."""
+    frame = pd.DataFrame([list(r) for r in rows], columns=list(POOL_COLUMNS))
+    for column in ("total", "assigned", "unassigned", "suspended", "holders"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("monthly_price", "monthly_cost", "monthly_waste"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+TINY_POOLS: tuple[tuple[Any, ...], ...] = (
+    ("Call Recording Storage", "addon", 1, 1, 0, 0, 1, 5.0, 5.0, 0.0),
+    ("X2", "seat", 3, 2, 1, 0, 2, 24.0, 72.0, 48.0),
+    ("X4", "seat", 2, 1, 1, 0, 1, 34.0, 68.0, 34.0),
+)
+
+
+def users_frame(department: str = "Sales", first_name: str = "Ana") -> pd.DataFrame:
+    """The snapshot's users table with the columns the Users sheet takes, and some it skips."""
+    day = pd.Timestamp
+    users = pd.DataFrame(
+        {
+            "user_id": ["u1", "u2", "u3", "u4", "u5"],
+            "email": [f"{n}@example.com" for n in ("ana.ng", "bo", "chen", "dara", "eli")],
+            "first_name": [first_name, "Bo", "Chen", "Dara", "Eli"],
+            "last_name": ["Ng", "Ortiz", "Li", "Sato", "Vega"],
+            "status": ["ACTIVE", "INACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"],
+            "active": [True, False, True, True, True],
+            "site_id": ["sf", "sf", "austin", "austin", "austin"],
+            "site_name": ["San Francisco", "San Francisco", "Austin", "Austin", "Austin"],
+            "licenses": ["X4;Call Recording Storage", "X2", "", "X2", ""],
+            "seat_count": [1, 1, 0, 1, 0],
+            "extension": ["1001", "1002", "", "2001", ""],
+            "phone_number": ["+14155550101", "+14155550102", "", "+15125550104", ""],
+            "department": [department, "Ops", "Support", "Support", "Finance"],
+            "created_at": [day("2025-01-10"), day("2024-11-03"), day("2026-10-28"),
+                           day("2025-06-01"), day("2023-04-19")],
+            "last_updated_at": [day("2026-05-02"), day("2026-08-20"), day("2026-10-28"),
+                                day("2026-02-11"), day("2024-01-05")],
+            "deactivated_at": [pd.NaT, day("2026-08-20"), pd.NaT, pd.NaT, pd.NaT],
+            "scim_provider": ["", "", "okta", "", ""],
+        }
+    )  # fmt: skip
+    for column in ("created_at", "last_updated_at", "deactivated_at"):
+        users[column] = users[column].astype("datetime64[s]")
+    return users
+
+
+def snapshot(users: pd.DataFrame) -> Snapshot:
+    """A snapshot around ``users``; the renderers read only its users table."""
+    empty = pd.DataFrame()
+    return Snapshot(
+        users=users,
+        sites=empty,
+        holdings=empty,
+        licenses=None,
+        pools=empty,
+        types=empty,
+        currency="USD",
+        inventory_form=InventoryForm.PER_LICENSE,
+        tenant="tiny",
+    )
+
+
+def summary(findings: pd.DataFrame, **fields: Any) -> Summary:
+    """The tiny tenant's summary, with the finding counts taken from ``findings``."""
+    by_rule = findings["rule"].value_counts()
+    by_severity = findings["severity"].value_counts()
+    values: dict[str, Any] = {
+        "users": 5,
+        "active_users": 4,
+        "inactive_users": 1,
+        "contacts": int(by_rule.get("contact-without-license", 0)),
+        "seats_total": 6,
+        "seats_assigned": 4,
+        "seats_unassigned": 2,
+        "seats_suspended": 0,
+        "unpriced_seats": 0,
+        "monthly_cost": 145.0,
+        "monthly_waste": 82.0,
+        "annual_waste": 984.0,
+        "findings_by_rule": {
+            m.id: int(by_rule.get(m.id, 0)) for m in RULES if m.id != SKIPPED.rule
+        },
+        "findings_by_severity": {s.value: int(by_severity.get(s.value, 0)) for s in Severity},
+    }
+    values.update(fields)
+    return Summary(**values)
+
+
+def make_report(
+    findings: Sequence[dict[str, Any]] = TINY_FINDINGS,
+    pools: Sequence[Sequence[Any]] = TINY_POOLS,
+    users: pd.DataFrame | None = None,
+    **fields: Any,
+) -> Report:
+    """A report over the given rows; ``fields`` override Report fields (tenant, summary...)."""
+    table = findings_frame(findings)
+    report = Report(
+        tool_version="0.1.0",
+        tenant="tiny",
+        as_of=AS_OF,
+        generated_at=GENERATED_AT,
+        currency="USD",
+        inputs=(InputFile("users.csv", "0" * 64), InputFile("prices.csv", "f" * 64)),
+        settings=Settings(as_of=AS_OF),
+        summary=summary(table),
+        pools=pools_frame(pools),
+        findings=table,
+        rules=RULES,
+        skipped=(SKIPPED,),
+        warnings=(WARNING,),
+        snapshot=snapshot(users_frame() if users is None else users),
+    )
+    return dataclasses.replace(report, **fields)
+
+
+@pytest.fixture
+def tiny_report() -> Report:
+    """The tiny example tenant's report, with a skipped rule and a warning."""
+    return make_report()
+
+
+@pytest.fixture
+def hostile_report() -> Report:
+    """Tenant text everywhere it can appear: names, sites, license types, reasons, warnings."""
+    rows = [
+        finding("contact-without-license", text, title=text, detail=text, site=text,
+                recommendation=text, license_type=text)
+        for text in HOSTILE
+    ]  # fmt: skip
+    pools = [*TINY_POOLS, (HOSTILE[0], "seat", 1, 1, 0, 0, 1, 10.0, 10.0, 0.0)]
+    return make_report(
+        findings=rows,
+        pools=pools,
+        users=users_frame(department=HOSTILE[5], first_name=HOSTILE[0]),
+        tenant=HOSTILE[5],
+        skipped=(SkippedRule("tax-address-mismatch", HOSTILE[5]),),
+        warnings=tuple(HOSTILE),
+    )
+
+
+@pytest.fixture
+def unpriced_report() -> Report:
+    """The tiny tenant plus X8, a seat type with no price: two seats of unknown cost."""
+    rows = [
+        *TINY_FINDINGS,
+        finding("stale-deactivated-user", "u9", severity="high", monthly_cost=0.0,
+                cost_known=False, license_type="X8", title="Uma is deactivated but holds X8"),
+    ]  # fmt: skip
+    pools = [*TINY_POOLS, ("X8", "seat", 2, 2, 0, 0, 2, float("nan"), 0.0, 0.0)]
+    report = make_report(findings=rows, pools=pools)
+    return dataclasses.replace(
+        report, summary=dataclasses.replace(report.summary, unpriced_seats=2)
+    )
