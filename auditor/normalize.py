@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -50,8 +51,14 @@ _COUNTRY_EXTRA = {"uk": "GB", "great britain": "GB", "england": "GB", "america":
 
 
 def key(values: pd.Series) -> pd.Series:
-    """Casefolded, whitespace-collapsed text: how names are compared (license types, sites)."""
-    return values.str.strip().str.replace(_SPACES, " ", regex=True).str.casefold()
+    """Casefolded, whitespace-collapsed text: how names are compared (license types, sites).
+
+    Computed once per distinct value: these columns repeat a handful of names (statuses,
+    sites, license types) across every user.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    keyed = np.array([text_key(str(v)) for v in uniques], dtype=object)
+    return pd.Series(keyed[codes] if len(keyed) else keyed, index=values.index, dtype=object)
 
 
 def text_key(value: str) -> str:
