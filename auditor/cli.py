@@ -19,7 +19,7 @@ from auditor import __version__
 from auditor.errors import AuditorError, InputError
 from auditor.model import Report, Severity
 from auditor.pipeline import AuditResult, audit_folder
-from auditor.render import RENDERERS
+from auditor.render import DEFAULT_FORMATS, RENDERERS
 from auditor.rules._base import money_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +45,7 @@ def report_options(command: F) -> F:
         click.option(
             "--format",
             "formats",
-            default=",".join(RENDERERS),
+            default=",".join(DEFAULT_FORMATS),
             show_default=True,
             callback=_formats,
             help=f"Comma-separated report formats: {', '.join(RENDERERS)}.",

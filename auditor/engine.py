@@ -8,10 +8,12 @@ floats with two decimals only when the report is built.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
-from auditor import __version__
+from auditor import __version__, suppress
+from auditor.config import Suppression
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -37,8 +39,12 @@ def run(
     tenant: str,
     generated_at: dt.datetime,
     rules: list[Rule] | None = None,
+    suppressions: Sequence[Suppression] = (),
 ) -> Report:
-    """Audit ``snapshot``: every rule that can run, the pools, the summary."""
+    """Audit ``snapshot``: every rule that can run, the pools, the summary.
+
+    Suppressed findings stay in the findings table, flagged, and count in no money total.
+    """
     rules = discover() if rules is None else rules
     frames: list[pd.DataFrame] = []
     skipped: list[SkippedRule] = []
@@ -54,7 +60,10 @@ def run(
             skipped.append(SkippedRule(item.meta.id, f"the rule failed: {exc!r}"))
             continue
         frames.append(_stamp(found, item))
-    findings = _findings(frames)
+    findings, muted = suppress.apply(_findings(frames), suppressions, settings.as_of)
+    findings["first_seen"] = None  # filled in from the history, when there is one
+    findings["days_open"] = None
+    warnings += muted
     pools = _pools(snapshot, findings)
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
     return Report(
@@ -124,12 +133,16 @@ def _pools(snapshot: Snapshot, findings: pd.DataFrame) -> pd.DataFrame:
     table = table.join(types[["kind", "price_cents"]])
     table["kind"] = table.kind.fillna(Kind.SEAT.value)
     price = table.price_cents.astype("Int64")
-    stale_ids = findings.entity_id[findings.rule.eq(_STALE)]
+    live = findings[~findings.suppressed]
+    stale_ids = live.entity_id[live.rule.eq(_STALE)]
     stale = snapshot.holdings[snapshot.holdings.user_id.isin(stale_ids)]
+    # A suppressed unassigned-seats finding (spares kept on purpose) is not waste either.
+    idle = table.index.isin(live.entity_id[live.rule.eq(_UNASSIGNED)])
+    unassigned = table.unassigned.where(idle, 0)
     stale_held = stale.groupby("license_type").size().reindex(table.index, fill_value=0)
     stale_held = stale_held.where(table.kind.eq(Kind.SEAT.value), 0)
     cost_cents = (table.total * price).fillna(0).astype("int64")
-    waste_cents = ((table.unassigned + stale_held) * price).fillna(0).astype("int64")
+    waste_cents = ((unassigned + stale_held) * price).fillna(0).astype("int64")
     out = table.reset_index(names="license_type")
     out["monthly_price"] = (
         (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
@@ -154,7 +167,8 @@ def _summary(
     """The report's headline figures; a skipped rule has no count (it was not checked)."""
     users = snapshot.users
     waste_rules = {r.meta.id for r in rules if r.meta.counts_as_waste}
-    waste_cents = int(findings.monthly_cost_cents[findings.rule.isin(waste_rules)].sum())
+    open_waste = findings.rule.isin(waste_rules) & ~findings.suppressed
+    waste_cents = int(findings.monthly_cost_cents[open_waste].sum())
     unpriced = pools.monthly_price.isna() & pools.kind.eq(Kind.SEAT.value)
     by_rule = findings.rule.value_counts()
     by_severity = findings.severity.value_counts()
@@ -177,4 +191,5 @@ def _summary(
             r.meta.id: int(by_rule.get(r.meta.id, 0)) for r in rules if r.meta.id not in skipped
         },
         findings_by_severity={s.value: int(by_severity.get(s.value, 0)) for s in Severity},
+        suppressed_findings=int(findings.suppressed.sum()),
     )

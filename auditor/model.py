@@ -151,10 +151,12 @@ class Summary:
     annual_waste: float
     findings_by_rule: Mapping[str, int]
     findings_by_severity: Mapping[str, int]
+    #: Findings an active suppression covers: still listed, counted in no money total.
+    suppressed_findings: int = 0
 
 
-#: Columns of ``Report.findings``, in output order (the JSON/CSV findings contract plus
-#: ``cost_known``, which says whether ``monthly_cost`` includes every price it needs).
+#: Columns of ``Report.findings``, in output order: the JSON/CSV findings contract plus
+#: ``cost_known`` (whether ``monthly_cost`` includes every price it needs).
 FINDING_COLUMNS: tuple[str, ...] = (
     "id",
     "rule",
@@ -170,6 +172,20 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "license_type",
 )
 
+#: Columns the engine adds to the findings after the rules ran: the suppression a finding
+#: is under, and what the history says (``first_seen``/``days_open`` stay empty without one).
+LATER_FINDING_COLUMNS: tuple[str, ...] = (
+    "suppressed",
+    "suppression_reason",
+    "suppression_owner",
+    "suppression_expires",
+    "first_seen",
+    "days_open",
+)
+
+#: Every column of a findings table leaving the engine, in output order.
+ALL_FINDING_COLUMNS: tuple[str, ...] = FINDING_COLUMNS + LATER_FINDING_COLUMNS
+
 #: Columns of ``Report.pools``, in output order.
 POOL_COLUMNS: tuple[str, ...] = (
     "license_type",
@@ -183,6 +199,16 @@ POOL_COLUMNS: tuple[str, ...] = (
     "monthly_cost",
     "monthly_waste",
 )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How this run differs from the tenant's previous one in the history."""
+
+    previous_as_of: dt.date | None
+    new: tuple[str, ...]
+    resolved: tuple[str, ...]
+    persisting: int
 
 
 @dataclass(frozen=True)
@@ -203,3 +229,10 @@ class Report:
     skipped: tuple[SkippedRule, ...] = ()
     warnings: tuple[str, ...] = ()
     snapshot: Snapshot | None = field(default=None, repr=False)
+    #: From the history (None when the audit keeps none): what changed since the previous
+    #: run, the waste that went away since then, the findings that were resolved, and one
+    #: row per recorded run for the trend chart.
+    changes: Changes | None = None
+    realised_monthly_saving: float | None = None
+    resolved: pd.DataFrame | None = field(default=None, repr=False)
+    trend: pd.DataFrame | None = field(default=None, repr=False)

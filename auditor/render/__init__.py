@@ -17,6 +17,7 @@ from pathlib import Path
 from auditor.errors import RenderError
 from auditor.model import Report
 from auditor.render.csv import write_csv
+from auditor.render.focus import write_focus
 from auditor.render.html import write_html
 from auditor.render.json import write_json
 from auditor.render.xlsx import write_xlsx
@@ -38,8 +39,12 @@ RENDERERS: dict[str, Renderer] = {
         Renderer("html", "audit.html", write_html),
         Renderer("xlsx", "audit.xlsx", write_xlsx),
         Renderer("csv", "findings.csv", write_csv),
+        Renderer("focus", "focus.csv", write_focus),
     )
 }
+
+#: What ``--format`` writes when not given: the four reports of the contract.
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "html", "xlsx", "csv")
 
 
 def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list[Path]:

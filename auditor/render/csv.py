@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditor.model import FINDING_COLUMNS, Report
+from auditor.model import ALL_FINDING_COLUMNS, Report
 from auditor.render.cells import FORMULA_PREFIXES
 
 
@@ -20,7 +20,7 @@ def defuse(column: pd.Series) -> pd.Series:
 
 def write_csv(report: Report, path: Path) -> None:
     """Write findings.csv; tenant text that a spreadsheet would run as a formula is defused."""
-    table = report.findings.loc[:, list(FINDING_COLUMNS)].copy()
+    table = report.findings.reindex(columns=list(ALL_FINDING_COLUMNS))
     for column in table.columns:
         if column not in ("monthly_cost", "cost_known"):
             table[column] = defuse(table[column])

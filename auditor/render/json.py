@@ -8,14 +8,14 @@ from typing import Any, cast
 
 import pandas as pd
 
-from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Report
 
 SCHEMA_VERSION = 1
 
 
 def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows as plain dicts; NaN and NA become null."""
-    table = frame.loc[:, list(columns)].astype(object)
+    table = frame.reindex(columns=list(columns)).astype(object)
     return cast("list[dict[str, Any]]", table.where(table.notna(), None).to_dict("records"))
 
 
@@ -48,7 +48,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "findings_by_severity": dict(s.findings_by_severity),
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
-        "findings": _records(report.findings, FINDING_COLUMNS),
+        "findings": _records(report.findings, ALL_FINDING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "warnings": list(report.warnings),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from auditor.model import FINDING_COLUMNS
+from auditor.model import ALL_FINDING_COLUMNS
 from auditor.render.csv import write_csv
 from tests.conftest import TenantFactory, audit, user
 
@@ -15,7 +15,7 @@ def test_columns_and_money(tiny_dir: Path, tmp_path: Path) -> None:
     write_csv(report, tmp_path / "findings.csv")
     with (tmp_path / "findings.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(FINDING_COLUMNS)
+    assert list(rows[0]) == list(ALL_FINDING_COLUMNS)
     assert len(rows) == len(report.findings)
     assert sum(float(r["monthly_cost"]) for r in rows) == report.findings.monthly_cost.sum()
     assert {r["monthly_cost"] for r in rows} >= {"24.00", "34.00", "0.00"}

@@ -1,0 +1,100 @@
+"""What changed since the last audit: new, resolved and persisting findings, and the saving.
+
+Pure: it compares this run's findings with the previous run's rows from the history. A
+finding is the same finding when its stable id (``rule:entity_id``) is the same. The realised
+saving counts the waste findings that were open (not suppressed) last time: all of the cost
+of one that is gone, the drop of one that shrank; a finding muted since is not a saving.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from auditor.history import PreviousRun, open_history
+from auditor.model import Changes, Report
+
+
+def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str]) -> Report:
+    """``report`` with ``first_seen``/``days_open`` on each finding, changes and saving."""
+    findings = report.findings.copy()
+    as_of = report.as_of
+    if previous is None:
+        prev = pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in ("id", "rule", "title", "entity_id")}
+            | {
+                "monthly_cost_cents": pd.Series(dtype="int64"),
+                "suppressed": pd.Series(dtype=bool),
+                "first_seen": pd.Series(dtype=object),
+            }
+        )
+    else:
+        prev = previous.findings
+    earlier = prev.set_index("id")
+    seen_before = findings.id.map(earlier.first_seen)
+    first_seen = pd.to_datetime(seen_before).dt.date.astype(object)
+    findings["first_seen"] = first_seen.where(seen_before.notna(), as_of)
+    opened = pd.to_datetime(findings.first_seen.astype(str))
+    findings["days_open"] = (pd.Timestamp(as_of) - opened).dt.days.astype("int64")
+    current = set(findings.id)
+    before = set(prev.id)
+    resolved = prev[~prev.id.isin(current)].sort_values("id")
+    saving = _saving(findings, prev, waste_rules)
+    changes = Changes(
+        previous_as_of=None if previous is None else previous.as_of,
+        new=tuple(sorted(current - before)),
+        resolved=tuple(resolved.id),
+        persisting=len(current & before),
+    )
+    return dataclasses.replace(
+        report,
+        findings=findings,
+        changes=changes,
+        realised_monthly_saving=saving / 100,
+        resolved=resolved.reset_index(drop=True),
+    )
+
+
+def _saving(findings: pd.DataFrame, prev: pd.DataFrame, waste_rules: set[str]) -> int:
+    """Cents of last run's open waste that this run no longer has."""
+    was = prev[prev.rule.isin(waste_rules) & ~prev.suppressed.astype(bool)]
+    now = findings.set_index("id").monthly_cost_cents
+    still = pd.to_numeric(was.id.map(now), errors="coerce").fillna(0)
+    drop = was.monthly_cost_cents.astype("int64") - still
+    return int(np.maximum(drop.to_numpy(dtype="int64"), 0).sum())
+
+
+def with_trend(report: Report, runs: pd.DataFrame) -> Report:
+    """Attach the tenant's recorded runs (oldest first) for the trend chart and sheet."""
+    trend = pd.DataFrame(
+        {
+            "as_of": [dt.date.fromisoformat(d) for d in runs.as_of],
+            "findings": runs.findings.astype(int),
+            "suppressed": runs.suppressed.astype(int),
+            "monthly_cost": runs.monthly_cost_cents / 100,
+            "monthly_waste": runs.monthly_waste_cents / 100,
+            "realised_monthly_saving": runs.realised_saving_cents / 100,
+        }
+    )
+    return dataclasses.replace(report, trend=trend)
+
+
+@contextmanager
+def recorded(report: Report, path: Path, waste_rules: set[str]) -> Iterator[Report]:
+    """Compare ``report`` with the history at ``path``, record it, and yield the result.
+
+    The caller renders the reports inside the ``with`` block: the run is committed only when
+    the block ends normally, so a failed or killed render leaves the history as it was.
+    """
+    with open_history(path) as history:
+        previous = history.previous(report.tenant, report.as_of)
+        report = compare(report, previous, waste_rules)
+        history.record(report)
+        runs = history.runs(report.tenant)
+        yield with_trend(report, runs[runs.as_of <= report.as_of.isoformat()])

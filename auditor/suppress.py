@@ -1,0 +1,69 @@
+"""Accepted findings: kept in every report, greyed with their reason, counted in no total.
+
+A suppression names a rule and an entity id or a glob (``svc-*``); one that has expired no
+longer applies, and the report warns about it so nobody believes it still does. Muted
+findings are flagged, never dropped (prowler's way): the reader still sees what was accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from auditor.config import Suppression
+from auditor.errors import InputError
+
+#: Columns added to the findings table.
+SUPPRESSION_COLUMNS = (
+    "suppressed",
+    "suppression_reason",
+    "suppression_owner",
+    "suppression_expires",
+)
+
+
+def check_rules(suppressions: Sequence[Suppression], rules: Iterable[str]) -> None:
+    """Raise when a suppression names a rule that does not exist (a typo mutes nothing)."""
+    known = set(rules)
+    for number, item in enumerate(suppressions, start=1):
+        if item.rule not in known:
+            raise InputError(
+                f"suppress #{number}: {item.rule!r} is not a rule id "
+                f"(rules: {', '.join(sorted(known))})."
+            )
+
+
+def apply(
+    findings: pd.DataFrame, suppressions: Sequence[Suppression], as_of: dt.date
+) -> tuple[pd.DataFrame, list[str]]:
+    """Flag the findings an active suppression covers; warn about expired ones.
+
+    The first matching suppression (in file order) gives the reason shown. Returns the
+    findings with :data:`SUPPRESSION_COLUMNS` added and the warnings to show.
+    """
+    out = findings.copy()
+    out["suppressed"] = False
+    for column in SUPPRESSION_COLUMNS[1:]:
+        out[column] = pd.Series(None, index=out.index, dtype=object)
+    warnings: list[str] = []
+    for item in suppressions:
+        pattern = fnmatch.translate(item.entity)
+        hits = out.rule.eq(item.rule) & out.entity_id.astype(str).str.fullmatch(pattern)
+        hits = hits.fillna(False).astype(bool)
+        if not item.active(as_of):
+            if hits.any():
+                warnings.append(
+                    f"The suppression of {item.rule} {item.entity!r} ({item.reason}; owner "
+                    f"{item.owner}) expired on {item.expires}; its {int(hits.sum())} finding(s) "
+                    "count again."
+                )
+            continue
+        fresh = hits & ~out.suppressed
+        out.loc[fresh, "suppressed"] = True
+        out.loc[fresh, "suppression_reason"] = item.reason
+        out.loc[fresh, "suppression_owner"] = item.owner
+        out.loc[fresh, "suppression_expires"] = item.expires.isoformat() if item.expires else None
+    return out, warnings

@@ -1,0 +1,66 @@
+"""Suppressions: kept and flagged, out of the money totals, expired ones warned about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from auditor.config import Suppression
+from auditor.engine import run
+from auditor.errors import InputError
+from auditor.model import Report, Settings
+from auditor.snapshot import load
+from auditor.suppress import check_rules
+from tests.conftest import NOW
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def audit_with(folder: Path, *suppressions: Suppression) -> Report:
+    return run(
+        load(folder), Settings(as_of=AS_OF), tenant="t", generated_at=NOW, suppressions=suppressions
+    )
+
+
+def test_suppressed_findings_stay_but_leave_the_waste(tiny_dir: Path) -> None:
+    plain = audit_with(tiny_dir)
+    muted = audit_with(
+        tiny_dir,
+        Suppression("stale-deactivated-user", "u*", "legal hold", "legal@x", dt.date(2027, 1, 1)),
+        Suppression("unassigned-billed-seats", "X4", "spare for new hire", "it@x"),
+    )
+    assert len(muted.findings) == len(plain.findings)
+    flagged = muted.findings.set_index("id")
+    assert flagged.loc["stale-deactivated-user:u2", "suppressed"]
+    assert flagged.loc["stale-deactivated-user:u2", "suppression_reason"] == "legal hold"
+    assert flagged.loc["stale-deactivated-user:u2", "suppression_expires"] == "2027-01-01"
+    assert flagged.loc["unassigned-billed-seats:X4", "suppression_owner"] == "it@x"
+    assert not flagged.loc["unassigned-billed-seats:X2", "suppressed"]
+    assert plain.summary.monthly_waste == 82.0
+    assert muted.summary.monthly_waste == 82.0 - 24.0 - 34.0
+    assert muted.summary.annual_waste == 12 * 24.0
+    assert muted.summary.suppressed_findings == 2
+    assert muted.pools.monthly_waste.sum() == muted.summary.monthly_waste
+    assert muted.summary.findings_by_rule == plain.summary.findings_by_rule
+
+
+def test_expired_suppression_applies_no_more_and_warns(tiny_dir: Path) -> None:
+    report = audit_with(
+        tiny_dir,
+        Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x", dt.date(2026, 10, 31)),
+    )
+    assert not report.findings.suppressed.any()
+    assert report.summary.monthly_waste == 82.0
+    assert any("expired on 2026-10-31" in w and "legal@x" in w for w in report.warnings)
+
+
+def test_suppression_on_its_expiry_day_still_applies(tiny_dir: Path) -> None:
+    report = audit_with(tiny_dir, Suppression("stale-deactivated-user", "u2", "r", "o", AS_OF))
+    assert report.findings.suppressed.sum() == 1
+
+
+def test_unknown_rule_in_a_suppression_is_an_error() -> None:
+    with pytest.raises(InputError, match="'stale-user' is not a rule id"):
+        check_rules([Suppression("stale-user", "u1", "r", "o")], ["stale-deactivated-user"])
