@@ -78,7 +78,9 @@ class Catalogue:
 def load_prices(path: Path) -> Catalogue:
     """Read prices.csv into a catalogue: one currency, kinds, cents, aliases."""
     label = str(path)
-    table = read_table(path, PRICES, label)
+    warnings: list[str] = []
+    table = read_table(path, PRICES, label, warnings)
+    norm.require_rows(table, label, "price")
     norm.require_nonblank(table.license_type, label, "license_type")
     keys = norm.key(table.license_type)
     norm.require_unique(keys, label, "license_type")
@@ -105,7 +107,7 @@ def load_prices(path: Path) -> Catalogue:
                     f"{label} row {norm.spreadsheet_row(row)}, column aliases: {name.strip()!r} "
                     f"already names {names[k]!r}; a name can mean one license type only."
                 )
-    catalogue = Catalogue(prices=prices, currency=_currency(table, label))
+    catalogue = Catalogue(prices=prices, currency=_currency(table, label), warnings=warnings)
     catalogue._names.update(names)
     if "currency" not in table or table.currency.eq("").all():
         catalogue.warnings.append(f"{label} names no currency; amounts are taken as USD.")

@@ -8,8 +8,10 @@ stripped; typing is the loader's job, where a bad value can be named by row and 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,44 +64,113 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_raw(path: Path, label: str) -> pd.DataFrame:
-    """Every cell of a CSV as stripped text, with the file's own headers."""
-    if not path.exists():
-        raise InputError(f"{label}: the file does not exist.")
+#: Leading bytes of files people save by mistake instead of a CSV, and what they are.
+_NOT_CSV = (
+    (b"PK\x03\x04", "an Excel workbook or another zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+_DELIMITERS = (",", ";", "\t", "|")
+#: Bytes no text file has (control characters other than tab, newline and return).
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _decode(data: bytes, label: str, warnings: list[str] | None) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{label}: not valid UTF-16 text (byte {exc.start}).") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{label}: byte {exc.start} is neither UTF-8 nor Windows-1252 text; save the "
+                "file as CSV UTF-8."
+            ) from exc
+        if warnings is not None:
+            warnings.append(
+                f"{label} is not UTF-8 (byte {exc.start}); it was read as Windows-1252. Save "
+                "it as CSV UTF-8 to be sure names with accents come through."
+            )
+        return text
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter the header row uses most: European Excel saves CSV with semicolons."""
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_raw(path: Path, label: str, warnings: list[str] | None = None) -> pd.DataFrame:
+    """Every cell of a CSV as stripped text, with the file's own headers.
+
+    Copes with what spreadsheets save: a BOM, UTF-16, Windows-1252 (with a warning),
+    semicolons or tabs as delimiters, quoted line breaks, trailing empty rows. Refuses with
+    one sentence a workbook, a PDF or other binary saved under a .csv name.
+    """
     if path.is_dir():
         raise InputError(f"{label}: expected a CSV file but found a folder.")
     try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{label}: the file does not exist.") from exc
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror}).") from exc
+    for magic, what in _NOT_CSV:
+        if data.startswith(magic):
+            raise InputError(f"{label} is {what}, not a CSV file; export or save it as CSV.")
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and len(_CONTROL.findall(data[:65536])) > max(8, min(len(data), 65536) // 100):
+        raise InputError(f"{label} holds binary data, not CSV text.")
+    text = _decode(data, label, warnings)
+    if "\x00" in text:
+        if warnings is not None:
+            warnings.append(f"{label}: {text.count(chr(0))} NUL character(s) were removed.")
+        text = text.replace("\x00", "")
+    if not text.strip():
+        raise InputError(f"{label}: the file is empty (expected a header row).")
+    header = text.lstrip().split("\n", 1)[0]
+    try:
         frame = pd.read_csv(
-            path,
+            io.StringIO(text),
+            sep=_delimiter(header),
             dtype=str,
             keep_default_na=False,
             na_filter=False,
-            encoding="utf-8-sig",
             skip_blank_lines=True,
         )
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{label}: byte {exc.start} is not UTF-8 text; save the file as CSV UTF-8."
-        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{label}: the file is empty (expected a header row).") from exc
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"{label}: not a readable CSV file ({exc}).") from exc
-    except OSError as exc:
-        raise InputError(f"{label}: cannot be read ({exc.strerror}).") from exc
+    filled = pd.Series(False, index=frame.index)
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
+        filled |= frame[column].ne("")
+    if not filled.all():  # rows of empty cells that spreadsheets leave at the end
+        frame = frame[filled].reset_index(drop=True)
     return frame
 
 
-def read_table(path: Path, spec: TableSpec, label: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, spec: TableSpec, label: str | None = None, warnings: list[str] | None = None
+) -> pd.DataFrame:
     """Read ``path`` and rename its headers to ``spec``'s canonical names.
 
     Unknown columns are dropped. When two headers map to one column (``Site ID`` and
     ``Site Name`` both naming the user's site), the earlier spelling in the spec wins.
     """
     label = label or spec.file
-    raw = read_raw(path, label)
+    raw = read_raw(path, label, warnings)
     return select_columns(raw, spec, label)
 
 
@@ -113,6 +184,11 @@ def select_columns(raw: pd.DataFrame, spec: TableSpec, label: str) -> pd.DataFra
         for spelling in column.spellings:
             found = by_key.get(header_key(spelling))
             if found is not None:
+                if f"{found}.1" in raw.columns:  # pandas' name for a repeated header
+                    raise InputError(
+                        f"{label}: the header {found!r} appears more than once; keep one "
+                        f"{column.name!r} column."
+                    )
                 chosen[column.name] = found
                 break
         else:

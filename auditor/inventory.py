@@ -8,6 +8,7 @@ tax rule cannot run and says so.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +55,15 @@ def _form(raw: pd.DataFrame, label: str) -> InventoryForm:
 def load_inventory(path: Path, catalogue: Catalogue) -> Inventory:
     """Read licenses.csv, whichever form it is in, with types resolved through ``catalogue``."""
     label = str(path)
-    raw = read_raw(path, label)
+    warnings: list[str] = []
+    raw = read_raw(path, label, warnings)
     if _form(raw, label) is InventoryForm.PER_POOL:
-        return _per_pool(select_columns(raw, POOLS, label), catalogue, label)
-    return _per_license(select_columns(raw, LICENSES, label), catalogue, label)
+        found = _per_pool(select_columns(raw, POOLS, label), catalogue, label)
+    else:
+        found = _per_license(select_columns(raw, LICENSES, label), catalogue, label)
+    if raw.empty:
+        warnings.append(f"{label} lists no licenses.")
+    return dataclasses.replace(found, warnings=(*warnings, *found.warnings))
 
 
 def _per_pool(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inventory:

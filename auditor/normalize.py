@@ -82,6 +82,12 @@ def require_nonblank(values: pd.Series, file: str, column: str) -> None:
         raise InputError(f"{file} row {_first_bad(blank)}, column {column}: the value is empty.")
 
 
+def require_rows(table: pd.DataFrame, file: str, what: str) -> None:
+    """Raise when a file that must list something has a header and nothing under it."""
+    if table.empty:
+        raise InputError(f"{file} has a header but no {what} rows.")
+
+
 def require_unique(values: pd.Series, file: str, column: str) -> None:
     """Raise on the first value that appears twice (ids must identify one row)."""
     dup = values.duplicated(keep="first")
@@ -131,7 +137,36 @@ def parse_dates(values: pd.Series, file: str, column: str) -> pd.Series:
     return day.astype("datetime64[s]")
 
 
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
+_PLAIN = re.compile(r"^\d+(\.\d{1,2})?$")
+# Thousands groups count only when they cannot be read as decimals: "1,234.50", "1,234,567"
+# and "1.234,50" are clear; "1,234" and "24.999" could be either and are refused.
+_US_GROUPS = re.compile(r"^\d{1,3}((,\d{3})+\.\d{1,2}|(,\d{3}){2,})$")
+_EU_GROUPS = re.compile(r"^\d{1,3}((\.\d{3})+,\d{1,2}|(\.\d{3}){2,})$")
+_COMMA_DECIMAL = re.compile(r"^\d+,\d{1,2}$")  # 34,50
+_SYMBOLS = re.compile(r"^[A-Za-z]{3}(?=[\s\d])|[A-Za-z]{3}$|[$€£¥]|[\s\u00a0']")
+
+
+def price_text_to_cents(text: str) -> int | None:
+    """One price as written in a spreadsheet to cents, or None when it is not a price.
+
+    Accepts currency symbols and codes (``$24.00``, ``USD 24``), thousands separators
+    (``1,200.50``, ``1.200,50``, ``1 200,50``) and comma decimals (``34,50``); refuses
+    more than two decimals, anything negative and ambiguous groupings (``1,234``) rather
+    than guess.
+    """
+    bare = _SYMBOLS.sub("", text.strip())
+    if _PLAIN.match(bare):
+        number = bare
+    elif _US_GROUPS.match(bare):
+        number = bare.replace(",", "")
+    elif _EU_GROUPS.match(bare):
+        number = bare.replace(".", "").replace(",", ".")
+    elif _COMMA_DECIMAL.match(bare):
+        number = bare.replace(",", ".")
+    else:
+        return None
+    whole, _, cents = number.partition(".")
+    return int(whole) * 100 + int(cents.ljust(2, "0"))
 
 
 def parse_cents(values: pd.Series, file: str, column: str) -> pd.Series:
@@ -140,17 +175,17 @@ def parse_cents(values: pd.Series, file: str, column: str) -> pd.Series:
     Money stays integer cents through the pipeline so sums are exact at any size; a price
     with fractions of a cent is refused rather than rounded behind the user's back.
     """
-    cleaned = values.str.strip().str.lstrip("$€£").str.replace(",", "", regex=False)
-    present = cleaned.ne("")
-    bad = present & ~cleaned.str.match(_MONEY)
+    present = values.str.strip().ne("")
+    table = {v: price_text_to_cents(v) for v in values[present].unique()}
+    cents = values.map(table).where(present)
+    bad = present & cents.isna()
     if bad.any():
         raise InputError(
             f"{file} row {_first_bad(bad)}, column {column}: {values[bad].iloc[0]!r} is not a "
-            "price (expected a non-negative amount with at most 2 decimals, like 24.00)."
+            "price (expected a non-negative amount with at most 2 decimals, like 24.00 or "
+            "24,00; write thousands without separators)."
         )
-    # At most two decimals (checked above), so x * 100 rounds to the exact integer.
-    amount = pd.to_numeric(cleaned.where(present), errors="coerce")
-    return (amount * 100).round().astype("Int64")
+    return cents.astype("Int64")
 
 
 def parse_count(values: pd.Series, file: str, column: str, *, default: int | None) -> pd.Series:

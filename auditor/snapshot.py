@@ -55,6 +55,7 @@ def load(directory: Path, *, licenses: Path | None = None, prices: Path | None =
         *site_warnings,
         *user_warnings,
         *_assignee_warnings(inventory, users, str(paths["licenses"])),
+        *_unpooled_warnings(holdings, inventory, str(paths["licenses"])),
     ]
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
@@ -102,7 +103,9 @@ def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
 
 def _sites(path: Path) -> tuple[pd.DataFrame, list[str]]:
     label = str(path)
-    table = read_table(path, SITES, label)
+    warnings: list[str] = []
+    table = read_table(path, SITES, label, warnings)
+    norm.require_rows(table, label, "site")
     for column in ("site_id", "name"):
         norm.require_nonblank(table[column], label, column)
     norm.require_unique(table.site_id, label, "site_id")
@@ -110,8 +113,8 @@ def _sites(path: Path) -> tuple[pd.DataFrame, list[str]]:
         if column not in table:
             table[column] = ""
     table["country"] = norm.parse_countries(table.country, label, "country", allow_blank=False)
-    table["state"], warnings = norm.parse_states(table.state, table.country, label, "state")
-    return table, warnings
+    table["state"], unknown = norm.parse_states(table.state, table.country, label, "state")
+    return table, [*warnings, *unknown]
 
 
 def _resolve_sites(refs: pd.Series, sites: pd.DataFrame) -> pd.Series:
@@ -128,7 +131,9 @@ def _resolve_sites(refs: pd.Series, sites: pd.DataFrame) -> pd.Series:
 
 def _users(path: Path, sites: pd.DataFrame) -> tuple[pd.DataFrame, set[str], list[str]]:
     label = str(path)
-    table = read_table(path, USERS, label)
+    warnings: list[str] = []
+    table = read_table(path, USERS, label, warnings)
+    norm.require_rows(table, label, "user")
     columns = set(table.columns)
     norm.require_nonblank(table.user_id, label, "user_id")
     norm.require_unique(table.user_id, label, "user_id")
@@ -153,7 +158,6 @@ def _users(path: Path, sites: pd.DataFrame) -> tuple[pd.DataFrame, set[str], lis
     table["site_name"] = site_id.map(site_info["name"])
     table["site_state"] = site_id.map(site_info["state"])
     table["site_country"] = site_id.map(site_info["country"])
-    warnings: list[str] = []
     unknown = site_id.isna()
     if unknown.any():
         first = int(unknown.to_numpy().nonzero()[0][0])
@@ -237,4 +241,15 @@ def _assignee_warnings(inventory: Inventory, users: pd.DataFrame, label: str) ->
     return [
         f"{label}: {int(unknown.sum())} license(s) are assigned to a user users.csv does not "
         f"have (first: row {norm.spreadsheet_row(first)}, {assignees[first]!r})."
+    ]
+
+
+def _unpooled_warnings(holdings: pd.DataFrame, inventory: Inventory, label: str) -> list[str]:
+    """Types users hold that the inventory does not list: over-assigned by definition."""
+    held = holdings.groupby("license_type").user_id.nunique()
+    missing = held[~held.index.isin(inventory.pools.license_type)]
+    return [
+        f"{label} lists no {name!r} licenses, yet {count} user(s) hold that type; it is "
+        "reported as over-assigned."
+        for name, count in missing.items()
     ]

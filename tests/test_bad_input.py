@@ -1,0 +1,283 @@
+"""Messy exports and wrong values: one clear sentence and exit 2, or a warning the report shows."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor import cli
+from auditor.errors import InputError
+from auditor.snapshot import load
+from tests.conftest import PRICES, SITES, TenantFactory, audit, unit, user, write_csv
+
+USERS_CSV = "user_id,email,status,site,licenses\nu1,a@x.com,ACTIVE,sf,X2\n"
+
+
+def _xlsx(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+
+
+FILES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("missing", lambda p: p.unlink(), "the file does not exist"),
+    ("empty", lambda p: p.write_bytes(b""), "the file is empty"),
+    ("blank lines only", lambda p: p.write_text("\n\n  \n"), "the file is empty"),
+    (
+        "header only",
+        lambda p: p.write_text("user_id,email,status,site\n"),
+        "has a header but no user rows",
+    ),
+    ("xlsx renamed .csv", _xlsx, "is an Excel workbook or another zip archive, not a CSV"),
+    ("pdf", lambda p: p.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "is a PDF document"),
+    ("binary", lambda p: p.write_bytes(bytes(range(256)) * 40), "binary data"),
+    ("a folder", lambda p: (p.unlink(), p.mkdir()), "found a folder"),
+    (
+        "duplicate header",
+        lambda p: p.write_text("user_id,email,status,site,status\nu1,a@x.com,ACTIVE,sf,INACTIVE\n"),
+        "the header 'status' appears more than once",
+    ),
+    (
+        "bad bytes",
+        lambda p: p.write_bytes(USERS_CSV.encode() + b"u2,\x81\x8d,ACTIVE,sf,\n"),
+        "neither UTF-8 nor Windows-1252",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "damage", "message"), FILES, ids=[f[0] for f in FILES])
+def test_broken_users_file(
+    tenant: TenantFactory, case: str, damage: Callable[[Path], None], message: str
+) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    damage(folder / "users.csv")
+    with pytest.raises(InputError, match=message) as caught:
+        load(folder)
+    assert str(folder / "users.csv") in str(caught.value)
+
+
+def test_unreadable_file(tenant: TenantFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI runs as root, which reads any file whatever its mode: make the read itself fail.
+    folder = tenant([user("u1")])
+    real = Path.read_bytes
+
+    def denied(path: Path) -> bytes:
+        if path.name == "users.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputError, match=r"users\.csv: cannot be read \(Permission denied\)"):
+        load(folder)
+
+
+READABLE: list[tuple[str, bytes]] = [
+    ("utf-8 BOM", b"\xef\xbb\xbf" + USERS_CSV.encode()),
+    ("utf-16", USERS_CSV.encode("utf-16")),
+    ("semicolons", USERS_CSV.replace(",", ";").encode()),
+    ("tabs", USERS_CSV.replace(",", "\t").encode()),
+    (
+        "crlf and trailing empty rows",
+        USERS_CSV.replace("\n", "\r\n").encode() + b",,,,\r\n,,,,\r\n",
+    ),
+    (
+        "quoted line break",
+        b'user_id,email,status,site,licenses,department\nu1,a@x.com,ACTIVE,sf,X2,"Sales\nWest"\n',
+    ),
+    (
+        "200 columns",
+        (
+            ",".join(
+                [
+                    "user_id",
+                    "email",
+                    "status",
+                    "site",
+                    "licenses",
+                    *[f"extra{i}" for i in range(195)],
+                ]
+            )
+            + "\n"
+            + ",".join(["u1", "a@x.com", "ACTIVE", "sf", "X2", *["x"] * 195])
+            + "\n"
+        ).encode(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "data"), READABLE, ids=[r[0] for r in READABLE])
+def test_export_quirks_still_load(tenant: TenantFactory, case: str, data: bytes) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    (folder / "users.csv").write_bytes(data)
+    snap = load(folder)
+    assert snap.users.user_id.tolist() == ["u1"]
+    assert snap.users.seat_count.tolist() == [1]
+    assert not any("users.csv" in w for w in snap.warnings)
+
+
+def test_windows_1252_names_load_with_a_warning(tenant: TenantFactory) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    text = (
+        "user_id,email,first_name,status,site,licenses\nu1,a@x.com,José Núñez Groß,ACTIVE,sf,X2\n"
+    )
+    (folder / "users.csv").write_bytes(text.encode("cp1252"))
+    snap = load(folder)
+    assert snap.users.first_name.tolist() == ["José Núñez Groß"]
+    assert any("Windows-1252" in w for w in snap.warnings)
+
+
+@pytest.mark.parametrize(
+    ("price", "cents"),
+    [
+        ("$24.00", 2400),
+        ("24,50", 2450),
+        ("1.200,50", 120050),
+        ("1,200.50", 120050),
+        ("USD 34", 3400),
+        ("34 €", 3400),
+        ("1 234,5", 123450),
+    ],
+)
+def test_price_spellings(tenant: TenantFactory, price: str, cents: int) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    write_csv(folder / "prices.csv", [{"license_type": "X2", "monthly_price": price}])
+    assert load(folder).types.set_index("license_type").price_cents["X2"] == cents
+
+
+@pytest.mark.parametrize("price", ["-24.00", "free", "24.999", "1,234", "34,500", "24.5.1"])
+def test_prices_that_would_be_guesses_are_refused(tenant: TenantFactory, price: str) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    write_csv(folder / "prices.csv", [{"license_type": "X2", "monthly_price": price}])
+    with pytest.raises(InputError, match=r"row 2, column monthly_price: .* is not a price"):
+        load(folder)
+
+
+def test_warnings_for_what_the_audit_survives(tenant: TenantFactory) -> None:
+    folder = tenant(
+        [user("u1", licenses="X2;X9"), user("u2", site="Mars Base")],
+        licenses=[unit("L1", "X2", "ASSIGNED", "u1"), unit("L2", "X2", "ASSIGNED", "nobody")],
+    )
+    report = audit(folder)
+    text = "\n".join(report.warnings)
+    assert "'Mars Base'" in text
+    assert "assigned to a user users.csv does not have" in text
+    assert "'nobody'" in text
+    assert "lists no 'X9' licenses, yet 1 user(s) hold that type" in text
+
+
+def test_cli_shows_warnings_on_stderr(
+    tenant: TenantFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tenant([user("u1", site="Mars Base")])
+    code = cli.main(
+        ["audit", "--input", str(folder), "--out", str(tmp_path / "o"), "--format", "json"]
+    )
+    assert code == 0
+    assert "warning: " in capsys.readouterr().err
+
+
+def _base_tenant(folder: Path) -> None:
+    write_csv(folder / "users.csv", [user("u1", licenses="X2")])
+    write_csv(folder / "sites.csv", SITES)
+    write_csv(folder / "licenses.csv", [unit("L1", "X2", "ASSIGNED", "u1")])
+    write_csv(folder / "prices.csv", PRICES)
+
+
+def _outcome(folder: Path) -> str | None:
+    """None when the folder loads, else the InputError's sentence (anything else escapes)."""
+    try:
+        load(folder)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FILE_NAMES = st.sampled_from(["users.csv", "sites.csv", "licenses.csv", "prices.csv"])
+
+
+@FUZZ
+@given(name=FILE_NAMES, blob=st.binary(max_size=400))
+def test_random_bytes_never_raise_anything_but_input_error(name: str, blob: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _base_tenant(folder)
+        (folder / name).write_bytes(blob)
+        message = _outcome(folder)
+    assert message is None or "\n" not in message
+
+
+HEADERS = [
+    "user_id",
+    "User ID",
+    "email",
+    "status",
+    "site",
+    "licenses",
+    "license_id",
+    "license_type",
+    "total",
+    "unassigned",
+    "monthly_price",
+    "currency",
+    "kind",
+    "state",
+    "country",
+    "name",
+    "site_id",
+    "assigned_to",
+    "service_state",
+    "deactivated_at",
+    "aliases",
+    "suspended",
+]
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "ACTIVE",
+            "x",
+            "X2",
+            "US",
+            "CA",
+            "2026-01-01",
+            "-1",
+            "1e9",
+            "nan",
+            "NULL",
+            "=1+1",
+            "24,00",
+            "3",
+            "assigned",
+            "seat",
+            "USD",
+            "EUR",
+            ";;",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@FUZZ
+@given(
+    name=FILE_NAMES,
+    header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=7, unique=True),
+    rows=st.lists(st.lists(CELLS, min_size=7, max_size=7), max_size=5),
+)
+def test_wrong_tables_never_raise_anything_but_input_error(
+    name: str, header: list[str], rows: list[list[str]]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _base_tenant(folder)
+        write_csv(
+            folder / name, [dict(zip(header, row, strict=False)) for row in rows], header=header
+        )
+        message = _outcome(folder)
+    assert message is None or "\n" not in message
