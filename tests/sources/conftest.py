@@ -11,7 +11,8 @@ from auditor.sources import admin_api
 from auditor.sources.admin_api import AdminApiSource
 from auditor.sources.apikey import ApiKey
 from auditor.sources.ratelimit import Limits
-from tests.fake8x8 import Fake8x8, Tenant, small_tenant
+from tests.fake8x8 import Fake8x8, Tenant
+from tests.fake_tenants import small_tenant
 
 KEY = "eght_fake_key"
 #: The documented limits at 1/100 of their duration: 100 per 0.6 s, 20 per 0.1 s.

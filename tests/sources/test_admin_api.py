@@ -17,7 +17,8 @@ from auditor.sources.admin_api import AdminApiSource
 from auditor.sources.apikey import ApiKey
 from auditor.sources.base import Collected, CollectStats
 from auditor.sources.ratelimit import Limits
-from tests.fake8x8 import Fake8x8, Fault, Tenant, mock_transport, small_tenant
+from tests.fake8x8 import Fake8x8, Fault, Tenant, mock_transport
+from tests.fake_tenants import small_tenant
 from tests.sources.conftest import KEY
 from tests.sources.test_ratelimit import FakeClock
 
