@@ -8,6 +8,7 @@ The written paths go to stdout, a one-line summary to stderr.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +17,14 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.errors import AuditorError, InputError
+from auditor.errors import AuditorError, InputError, UsageError
 from auditor.model import Report, Severity
-from auditor.pipeline import AuditResult, audit_folder
+from auditor.pipeline import AuditResult, CollectResult, audit_api, audit_folder, collect_folder
+from auditor.progress import ProgressLine
 from auditor.render import DEFAULT_FORMATS, RENDERERS
 from auditor.rules._base import money_text
+from auditor.sources.admin_api import DEFAULT_BASE_URL, MAX_PAGE_SIZE, AdminApiSource
+from auditor.sources.apikey import resolve_api_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,6 +73,51 @@ def report_options(command: F) -> F:
     return command
 
 
+def _base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    url = value.strip().rstrip("/")
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL, e.g. {DEFAULT_BASE_URL}.")
+    return url
+
+
+def api_options(command: F) -> F:
+    """Options shared by every command that reads the 8x8 Administration API."""
+    decorators = [
+        click.option(
+            "--page-size",
+            type=click.IntRange(1, MAX_PAGE_SIZE),
+            help=f"Records per page (1-{MAX_PAGE_SIZE}); default {MAX_PAGE_SIZE}, "
+            "falling back to 100 if the server refuses it.",
+        ),
+        click.option(
+            "--api-key-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="A file holding the API key; default: the EIGHTX8_API_KEY variable.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _source(
+    base_url: str, api_key_file: Path | None, page_size: int | None, progress: ProgressLine
+) -> AdminApiSource:
+    key = resolve_api_key(os.environ, api_key_file)
+    return AdminApiSource(base_url, key, page_size=page_size, progress=progress)
+
+
+def _collect_line(result: CollectResult) -> str:
+    s = result.collected.stats
+    return (
+        f"collected {s.users:,} users and {s.sites:,} sites in {s.requests:,} requests "
+        f"({s.retries} retries; waited {s.rate_limit_wait_seconds:.1f} s for the rate limit)"
+    )
+
+
 def _summary_line(report: Report) -> str:
     s = report.summary
     counts = ", ".join(
@@ -113,11 +162,46 @@ def cli() -> None:
 
 @cli.command()
 @click.option(
+    "--base-url",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    callback=_base_url,
+    help="The Administration API's base URL.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Snapshot folder to write (users.csv, sites.csv, manifest.json); other files in it "
+    "are kept.",
+)
+@api_options
+def collect(base_url: str, out_dir: Path, page_size: int | None, api_key_file: Path | None) -> None:
+    """Collect users and sites from the 8x8 Administration API into a snapshot folder."""
+    progress = ProgressLine(sys.stderr)
+    try:
+        source = _source(base_url, api_key_file, page_size, progress)
+        result = collect_folder(source, out_dir, base_url=base_url, now=_now())
+    finally:
+        progress.close()
+    click.echo(_collect_line(result), err=True)
+    for path in result.written:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.option(
     "--input",
     "input_dir",
     type=click.Path(path_type=Path),
-    required=True,
     help="Snapshot folder: users.csv, sites.csv, licenses.csv, prices.csv, manifest.json.",
+)
+@click.option(
+    "--base-url",
+    callback=_base_url,
+    help="Collect from this 8x8 Administration API instead of reading --input "
+    "(needs --licenses and --prices).",
 )
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Report folder."
@@ -131,8 +215,10 @@ def cli() -> None:
     "--prices", type=click.Path(path_type=Path), help="Price book CSV kept outside the folder."
 )
 @report_options
+@api_options
 def audit(
-    input_dir: Path,
+    input_dir: Path | None,
+    base_url: str | None,
     out_dir: Path,
     licenses: Path | None,
     prices: Path | None,
@@ -140,19 +226,42 @@ def audit(
     as_of: dt.datetime | None,
     stale_after_days: int,
     tenant: str | None,
+    page_size: int | None,
+    api_key_file: Path | None,
 ) -> None:
-    """Audit a snapshot folder and write the reports into OUT."""
-    result = audit_folder(
-        input_dir,
-        out_dir,
-        formats=formats,
-        now=_now(),
-        as_of=as_of.date() if as_of else None,
-        licenses=licenses,
-        prices=prices,
-        tenant=tenant,
-        stale_after_days=stale_after_days,
-    )
+    """Audit a snapshot folder (--input) or the API (--base-url); write the reports into OUT."""
+    common: dict[str, Any] = {
+        "formats": formats,
+        "now": _now(),
+        "as_of": as_of.date() if as_of else None,
+        "tenant": tenant,
+        "stale_after_days": stale_after_days,
+    }
+    if input_dir is not None and base_url is not None:
+        raise UsageError("--input and --base-url cannot be used together; choose one.")
+    if base_url is None:
+        if input_dir is None:
+            raise UsageError("give --input SNAPSHOT_DIR, or --base-url URL to read the 8x8 API.")
+        for flag, value in (("--page-size", page_size), ("--api-key-file", api_key_file)):
+            if value is not None:
+                raise UsageError(f"{flag} only applies with --base-url.")
+        result = audit_folder(input_dir, out_dir, licenses=licenses, prices=prices, **common)
+        _finish(result)
+        return
+    if licenses is None or prices is None:
+        flag = "--licenses" if licenses is None else "--prices"
+        raise UsageError(
+            f"--base-url needs {flag} FILE: no 8x8 API returns the license inventory or prices."
+        )
+    progress = ProgressLine(sys.stderr)
+    try:
+        source = _source(base_url, api_key_file, page_size, progress)
+        collected, result = audit_api(
+            source, out_dir, base_url=base_url, licenses=licenses, prices=prices, **common
+        )
+    finally:
+        progress.close()
+    click.echo(_collect_line(collected), err=True)
     _finish(result)
 
 

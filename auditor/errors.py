@@ -7,7 +7,10 @@ that user (naming the file, row, column or URL at fault) and maps to one exit co
     ├── InputError      (2)      a file, folder, flag or config value is wrong
     │   └── UsageError  (2)      options that cannot be combined, or are missing
     ├── SourceError     (3)      the 8x8 API could not be read (network, auth, paging)
-    └── RenderError     (2)      a report could not be written (disk, permissions)
+    │   ├── ApiError    (3)      it answered an error a retry cannot fix (sources.client)
+    │   └── ScrollExpired (3)    the users scroll expired; caught once to restart the listing
+    ├── RenderError     (2)      a report could not be written (disk, permissions)
+    └── SnapshotError   (2)      a collected snapshot folder could not be written
 
 Anything else escaping the library is a bug in seat-auditor, not the user's doing.
 """
@@ -39,5 +42,11 @@ class SourceError(AuditorError):
 
 class RenderError(AuditorError):
     """A report could not be written (the output folder is not writable, say)."""
+
+    exit_code = 2
+
+
+class SnapshotError(AuditorError):
+    """A collected snapshot could not be written; the previous one, if any, is untouched."""
 
     exit_code = 2

@@ -1,21 +1,27 @@
 """The audit as one library call: load a snapshot, run the rules, write the reports.
 
-The command line and notebooks both call :func:`audit_folder`; it holds the policy the CLI
-must not (which date is ``as_of``, what the tenant is called), and takes the clock as
-arguments so a run can be reproduced.
+The command line and notebooks both call :func:`audit_folder` (a snapshot folder),
+:func:`collect_folder` (the 8x8 API into a snapshot folder) or :func:`audit_api` (both in
+one go); they hold the policy the CLI must not (which date is ``as_of``, what the tenant is
+called, what the manifest says), and take the clock as arguments so a run can be reproduced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from auditor import __version__
 from auditor.engine import run
 from auditor.model import Report, Settings
 from auditor.render import write_reports
 from auditor.snapshot import load
+from auditor.snapshot_io import check_target, save
+from auditor.sources.base import Collected, Source
 
 
 @dataclass(frozen=True)
@@ -51,3 +57,84 @@ def audit_folder(
     name = tenant or snapshot.tenant or input_dir.resolve().name
     report = run(snapshot, settings, tenant=name, generated_at=now)
     return AuditResult(report=report, written=write_reports(report, out_dir, formats))
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    """A finished collection: what was collected and the snapshot files written."""
+
+    collected: Collected
+    written: list[Path]
+
+
+def manifest(collected: Collected, *, base_url: str, now: dt.datetime) -> dict[str, object]:
+    """What manifest.json records about a collection (never the API key)."""
+    stats = collected.stats
+    return {
+        "source": "8x8-admin-api",
+        "collected_at": now.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "base_url": base_url,
+        "tool_version": __version__,
+        "rows": {"users": len(collected.users), "sites": len(collected.sites)},
+        "requests": stats.requests,
+        "retries": stats.retries,
+        "rate_limit_wait_seconds": round(stats.rate_limit_wait_seconds, 3),
+        "collection": stats.as_dict(),
+    }
+
+
+def collect_folder(
+    source: Source, out_dir: Path, *, base_url: str, now: dt.datetime
+) -> CollectResult:
+    """Collect from ``source`` and write users.csv, sites.csv and manifest.json atomically.
+
+    ``out_dir`` is checked before the (possibly long) collection starts; a failed collection
+    writes nothing, and a snapshot already in ``out_dir`` survives any failure.
+    """
+    check_target(out_dir)
+    collected = source.collect()
+    written = save(
+        out_dir,
+        {"users": collected.users, "sites": collected.sites},
+        manifest(collected, base_url=base_url, now=now),
+    )
+    return CollectResult(collected=collected, written=written)
+
+
+def audit_api(
+    source: Source,
+    out_dir: Path,
+    *,
+    base_url: str,
+    licenses: Path,
+    prices: Path,
+    formats: Sequence[str],
+    now: dt.datetime,
+    as_of: dt.date | None = None,
+    tenant: str | None = None,
+    stale_after_days: int = 30,
+) -> tuple[CollectResult, AuditResult]:
+    """Collect from the API into a temporary snapshot and audit it with the given inventory.
+
+    The snapshot lives only for the audit; the reports record its files' hashes as inputs.
+    The tenant defaults to the API's host, since a temporary folder's name means nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="auditor-snapshot-") as scratch:
+        folder = Path(scratch) / "snapshot"
+        collected = collect_folder(source, folder, base_url=base_url, now=now)
+        result = audit_folder(
+            folder,
+            out_dir,
+            formats=formats,
+            now=now,
+            as_of=as_of,
+            licenses=licenses,
+            prices=prices,
+            tenant=tenant or _host(base_url),
+            stale_after_days=stale_after_days,
+        )
+    return collected, result
+
+
+def _host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or base_url

@@ -12,6 +12,8 @@ import click
 import pytest
 
 from auditor import cli
+from tests.fake8x8 import Fake8x8
+from tests.fake_tenants import tenant_from_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,9 +43,19 @@ def test_readme_shows_examples_of_every_command() -> None:
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a[1:3]))
 def test_readme_example_runs(
-    argv: list[str], in_checkout_copy: Path, capsys: pytest.CaptureFixture[str]
+    argv: list[str],
+    in_checkout_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert cli.main(argv[1:]) == 0
+    if "--base-url" not in argv:
+        assert cli.main(argv[1:]) == 0
+    else:  # the API examples run against the fake 8x8 serving the demo tenant
+        monkeypatch.setenv("EIGHTX8_API_KEY", "eght_readme")
+        tenant = tenant_from_snapshot(in_checkout_copy / "fixtures" / "demo")
+        with Fake8x8(tenant, api_key="eght_readme") as api:
+            at = argv.index("--base-url") + 1
+            assert cli.main([*argv[1:at], api.url, *argv[at + 1 :]]) == 0
     written = capsys.readouterr().out.split()
     assert written
     assert all(Path(p).is_file() for p in written)

@@ -1,0 +1,266 @@
+"""Collect a tenant's users and sites from 8x8's Administration API, without losing a user.
+
+Users come by scroll paging (``pageSize`` on the first request, then ``scrollId`` alone until
+``pagination.hasMore`` is false), sites by ``pageSize`` + ``pageNumber``, and each distinct
+site address once from ``/addresses/{id}``. Every request goes through
+:class:`~auditor.sources.client.ApiClient` (pacing, retries, error sentences).
+
+What keeps the user list exact:
+
+- A scroll id is a cursor: asking again with the same id (after a timeout or a dropped
+  connection) returns the same page, so a retried page is neither lost nor doubled.
+- A scroll that expires (or that the server no longer knows) restarts the listing once, from
+  the first page, and the partial first pass is thrown away: the second pass is a complete
+  listing on its own. A second expiry ends the run: a snapshot is never written short.
+- Within a listing a user id seen twice is kept once (and counted in the manifest).
+- A page that says more follow but gives no scroll id, or a listing that stops advancing,
+  is an error, never a quiet end.
+
+Page size: 1000 (the documented maximum) unless ``page_size`` says otherwise; when the server
+refuses 1000 as a page size, the run falls back to 100 once, for users and sites alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from auditor.errors import SourceError
+from auditor.sources import mapping
+from auditor.sources.apikey import ApiKey
+from auditor.sources.base import Collected, CollectStats
+from auditor.sources.client import ApiClient, ApiError
+from auditor.sources.ratelimit import DOCUMENTED, Clock, Limits, Sleep
+
+DEFAULT_BASE_URL = "https://api.8x8.com/admin-provisioning"
+MAX_PAGE_SIZE = 1000
+FALLBACK_PAGE_SIZE = 100
+#: Pages in a row that add no new user before a listing is judged stuck.
+STUCK_PAGES = 3
+#: Rate limits, backoff and timeout used unless a caller passes its own (looked up at call
+#: time, so tests can shorten every wait of a command-line run).
+CLIENT_LIMITS = DOCUMENTED
+CLIENT_TIMEOUT = 30.0
+
+Progress = Callable[[CollectStats], None]
+
+
+class ScrollExpired(SourceError):
+    """The users scroll expired or is unknown to the server; the listing must start over."""
+
+
+class AdminApiSource:
+    """The 8x8 Administration API as a :class:`~auditor.sources.base.Source`."""
+
+    _client: ApiClient
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: ApiKey,
+        *,
+        page_size: int | None = None,
+        transport: httpx.BaseTransport | None = None,
+        limits: Limits | None = None,
+        timeout: float | None = None,
+        clock: Clock = time.time,
+        sleep: Sleep = time.sleep,
+        progress: Progress | None = None,
+    ) -> None:
+        if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, not {page_size}")
+        self.base_url = base_url.rstrip("/")
+        self.stats = CollectStats(page_size=page_size or MAX_PAGE_SIZE)
+        self._fixed_page_size = page_size is not None
+        self._progress = progress
+        self._clock = clock
+        self._client_args: dict[str, Any] = {
+            "transport": transport,
+            "limits": limits or CLIENT_LIMITS,
+            "timeout": timeout or CLIENT_TIMEOUT,
+            "clock": clock,
+            "sleep": sleep,
+        }
+        self._key = api_key
+
+    def collect(self) -> Collected:
+        """Every user and site of the tenant, or a SourceError: never part of them."""
+        start = self._clock()
+        with ApiClient(
+            self.base_url, self._key, stats=self.stats, on_wait=self._waiting, **self._client_args
+        ) as client:
+            self._client = client
+            users = self._users()
+            sites = self._sites()
+        self._report()
+        self.stats.elapsed_seconds = self._clock() - start
+        return Collected(
+            users=mapping.frame(users, mapping.USER_COLUMNS),
+            sites=mapping.frame(sites, mapping.SITE_COLUMNS),
+            stats=self.stats,
+        )
+
+    # -- progress -------------------------------------------------------------------------
+
+    def _waiting(self) -> None:
+        self._report()
+
+    def _report(self) -> None:
+        pacer = self._client.pacer
+        self.stats.rate_limit_waits = pacer.waits
+        self.stats.rate_limit_wait_seconds = pacer.waited
+        self.stats.throttled = pacer.throttled
+        if self._progress is not None:
+            self._progress(self.stats)
+
+    # -- paging ---------------------------------------------------------------------------
+
+    def _first_page(self, path: str, resource: str, extra: dict[str, str | int]) -> dict[str, Any]:
+        """The first page of a listing, falling back to 100 when 1000 is refused."""
+        while True:
+            try:
+                return self._client.get_json(
+                    path, resource, {"pageSize": self.stats.page_size, **extra}
+                )
+            except ApiError as exc:
+                refused = exc.status == 400 and exc.mentions("pageSize")
+                if not refused or self._fixed_page_size or self.stats.page_size <= 100:
+                    raise
+                self.stats.page_size = FALLBACK_PAGE_SIZE
+
+    def _users(self) -> list[dict[str, str]]:
+        try:
+            return self._scroll_users()
+        except ScrollExpired:
+            self.stats.scroll_restarts += 1
+        try:
+            return self._scroll_users()
+        except ScrollExpired as again:
+            raise SourceError(
+                f"{again} It expired again after the listing was restarted, so no snapshot "
+                "was written; try again when the API is less busy."
+            ) from again
+
+    def _scroll_users(self) -> list[dict[str, str]]:
+        """One complete users listing, deduplicated by user id."""
+        self.stats.users = self.stats.duplicates_dropped = 0
+        rows: dict[str, dict[str, str]] = {}
+        url = f"{self.base_url}/users"
+        page = self._first_page("/users", "users", {})
+        stuck = 0
+        while True:
+            self.stats.user_pages += 1
+            before = len(rows)
+            for record in _data(page, url):
+                row = mapping.user_row(record)
+                if not row["user_id"]:
+                    raise SourceError(f"GET {url} listed a user without basicInfo.userId.")
+                if row["user_id"] in rows:
+                    self.stats.duplicates_dropped += 1
+                    continue
+                rows[row["user_id"]] = row
+            self.stats.users = len(rows)
+            self._report()
+            pagination = page.get("pagination")
+            if not isinstance(pagination, dict) or not pagination.get("hasMore"):
+                return list(rows.values())
+            scroll_id = pagination.get("nextScrollId")
+            if not isinstance(scroll_id, str) or not scroll_id:
+                raise SourceError(
+                    f"GET {url} said more users follow (hasMore) but gave no nextScrollId, "
+                    "so the listing cannot go on."
+                )
+            stuck = stuck + 1 if len(rows) == before else 0
+            if stuck >= STUCK_PAGES:
+                raise SourceError(
+                    f"GET {url} returned {stuck} pages in a row with no new user while "
+                    "saying more follow; the listing is not advancing."
+                )
+            page = self._next_users_page(url, scroll_id)
+
+    def _next_users_page(self, url: str, scroll_id: str) -> dict[str, Any]:
+        try:
+            return self._client.get_json("/users", "users", {"scrollId": scroll_id})
+        except ApiError as exc:
+            conflicting = "CONFLICTING_QUERY_PARAMETER" in exc.codes
+            if exc.status in (400, 404, 410) and exc.mentions("scroll") and not conflicting:
+                raise ScrollExpired(
+                    f"GET {url} answered {exc.status}: the users scroll expired or is unknown "
+                    "to the server."
+                ) from exc
+            raise
+
+    def _sites(self) -> list[dict[str, str]]:
+        url = f"{self.base_url}/sites"
+        records: dict[str, dict[str, Any]] = {}
+        page = self._first_page("/sites", "sites", {"pageNumber": 0})
+        number = 0
+        while True:
+            self.stats.site_pages += 1
+            data = _data(page, url)
+            for record in data:
+                site_id = mapping.text(record.get("id"))
+                if not site_id:
+                    raise SourceError(f"GET {url} listed a site without an id.")
+                records.setdefault(site_id, record)
+            self.stats.sites = len(records)
+            self._report()
+            pagination = page.get("pagination")
+            if not isinstance(pagination, dict) or not pagination.get("hasMore"):
+                break
+            if not data:
+                raise SourceError(
+                    f"GET {url} page {number} was empty but said more sites follow; "
+                    "the listing is not advancing."
+                )
+            number += 1
+            page = self._client.get_json(
+                "/sites", "sites", {"pageSize": self.stats.page_size, "pageNumber": number}
+            )
+        return self._with_addresses(list(records.values()))
+
+    def _with_addresses(self, sites: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """Each site's row with its address, each distinct address fetched once."""
+        addresses: dict[str, dict[str, Any]] = {}
+        rows = []
+        for site in sites:
+            label = f"site {mapping.text(site.get('name'))!r} ({mapping.text(site.get('id'))})"
+            address_id = mapping.text(mapping.dig(site, "address", "id"))
+            if not address_id:
+                raise SourceError(
+                    f"GET {self.base_url}/sites gave {label} no address, and the audit needs "
+                    "each site's country and state; give the site a service address in "
+                    "Admin Console, then collect again."
+                )
+            if address_id not in addresses:
+                path = f"/addresses/{quote(address_id, safe='')}"
+                try:
+                    addresses[address_id] = self._client.get_json(path, "addresses")
+                except ApiError as exc:
+                    if exc.status != 404:
+                        raise
+                    raise SourceError(
+                        f"GET {self.base_url}{path} answered 404 Not Found: the address of "
+                        f"{label} does not exist."
+                    ) from exc
+                self.stats.addresses = len(addresses)
+                self._report()
+            row = mapping.site_row(site, addresses[address_id])
+            if not row["country"]:
+                raise SourceError(
+                    f"GET {self.base_url}/addresses/{address_id} ({label}'s address) has no "
+                    "country, and the audit needs each site's country."
+                )
+            rows.append(row)
+        return rows
+
+
+def _data(page: dict[str, Any], url: str) -> list[dict[str, Any]]:
+    data = page.get("data")
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise SourceError(f"GET {url} answered without a 'data' list of records.")
+    return data

@@ -1,0 +1,476 @@
+"""A fake 8x8 Administration API: real HTTP on 127.0.0.1, paging, limits and faults.
+
+It follows reference/8x8-api.md section 6: users by scroll paging (opaque scroll ids that work
+as cursors, ``scrollId`` with ``filter``/``sort`` refused), sites by ``pageSize`` +
+``pageNumber``, addresses one by one; the versioned ``Accept`` enforced (406), ``x-api-key``
+checked (401), problem-JSON errors, a sliding-window rate limit over several windows
+answering 429, ``x-ratelimit-*`` headers on every answer, and faults injected on request:
+status codes, slow answers, dropped connections, expired scrolls, malformed pages, random
+5xx (seeded), a lower maximum page size. Used by the tests and by benchmarks/collect.py.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import math
+import random
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BASE_PATH = "/admin-provisioning"
+RESOURCES = ("users", "sites", "addresses")
+CONTENT_TYPES = {
+    "users": "application/vnd.users.v1+json",
+    "sites": "application/json",
+    "addresses": "application/vnd.addresses.v1+json",
+}
+
+
+@dataclass
+class Fault:
+    """Hit the ``at``-th to ``at + times - 1``-th request whose path starts with ``path``.
+
+    kinds: ``status`` (answer ``status`` with a problem body), ``drop`` (close the connection
+    without an answer), ``slow`` (sleep ``delay`` seconds, then answer), ``malformed`` (a
+    200 whose body is cut-off JSON), ``expire`` (only requests carrying a scrollId count: the
+    scroll is forgotten and the answer is 400 BAD_REQUEST about the scroll).
+    """
+
+    kind: str
+    path: str = "/"
+    at: int = 1
+    times: int = 1
+    status: int = 503
+    delay: float = 0.0
+    seen: int = 0
+
+
+@dataclass
+class Tenant:
+    """What the fake serves: user and site records as the API shapes them, addresses by id."""
+
+    users: list[dict[str, Any]]
+    sites: list[dict[str, Any]]
+    addresses: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request the fake received, and what it did with it (0: dropped)."""
+
+    path: str
+    query: dict[str, str]
+    status: int
+
+
+@dataclass
+class _Scroll:
+    users: list[dict[str, Any]]
+    offset: int
+    size: int
+    next_id: str | None = None
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+    delay: float = 0.0
+
+
+def problem(
+    status: int, title: str, detail: str = "", errors: Sequence[dict[str, str]] = ()
+) -> dict[str, Any]:
+    """An RFC 7807-style body as 8x8 documents it."""
+    body: dict[str, Any] = {
+        "status": status,
+        "title": title,
+        "instance": "/fake",
+        "time": "2026-11-02T00:00:00Z",
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = list(errors)
+    return body
+
+
+class RateLimiter:
+    """Sliding windows over request arrival times; one shared log, counted per window."""
+
+    def __init__(self, windows: Sequence[tuple[int, float]], clock: Any) -> None:
+        self.windows = tuple(windows)
+        self.clock = clock
+        self.times: list[float] = []
+        self.longest = max((s for _, s in self.windows), default=1.0)
+
+    def admit(self) -> tuple[bool, dict[str, str]]:
+        """Count the request if every window has room; headers for the tightest window."""
+        now = self.clock()
+        cut = bisect.bisect_right(self.times, now - self.longest)
+        del self.times[:cut]
+        ready_at = now
+        for limit, seconds in self.windows:
+            recent = self._recent(now, seconds)
+            if len(recent) >= limit:
+                ready_at = max(ready_at, recent[len(recent) - limit] + seconds)
+        if ready_at > now:
+            limit = min(self.windows, key=lambda w: w[0] - len(self._recent(now, w[1])))[0]
+            return False, self._headers(limit, 0, ready_at)
+        self.times.append(now)
+        if not self.windows:
+            return True, {}
+        best: tuple[int, int, float] | None = None
+        for limit, seconds in self.windows:
+            recent = self._recent(now, seconds)
+            remaining = limit - len(recent)
+            reset = recent[0] + seconds
+            if best is None or remaining < best[1]:
+                best = (limit, remaining, reset)
+        assert best is not None
+        return True, self._headers(*best)
+
+    def _recent(self, now: float, seconds: float) -> list[float]:
+        return self.times[bisect.bisect_right(self.times, now - seconds) :]
+
+    def _headers(self, limit: int, remaining: int, reset: float) -> dict[str, str]:
+        fractional = any(s != int(s) for _, s in self.windows)
+        return {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-reset": f"{reset:.3f}" if fractional else str(math.ceil(reset)),
+        }
+
+
+class Fake8x8:
+    """The fake API; ``with Fake8x8(tenant) as api:`` serves it at ``api.url``."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        *,
+        api_key: str = "eght_fake_key",
+        windows: Sequence[tuple[int, float]] = ((100, 60.0), (20, 10.0)),
+        max_page_size: int = 1000,
+        faults: Sequence[Fault] = (),
+        random_5xx: float = 0.0,
+        seed: int = 0,
+        omit_last_scroll_id: bool = False,
+        clock: Any = time.time,
+    ) -> None:
+        self.tenant = tenant
+        self.api_key = api_key
+        self.limiter = RateLimiter(windows, clock)
+        self.max_page_size = max_page_size
+        self.faults = list(faults)
+        self.random_5xx = random_5xx
+        self.rng = random.Random(seed)
+        self.omit_last_scroll_id = omit_last_scroll_id
+        self.hits: list[Hit] = []
+        self.scrolls: dict[str, _Scroll] = {}
+        self.lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL, like https://api.8x8.com/admin-provisioning."""
+        assert self._server is not None, "the fake is not started"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{BASE_PATH}"
+
+    def start(self) -> Fake8x8:
+        """Listen on a free port of 127.0.0.1 and serve in a background thread."""
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close every open connection and wait for the handlers."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.close_connections()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = None
+
+    def __enter__(self) -> Fake8x8:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def count(self, prefix: str = "/", status: int | None = None) -> int:
+        """Requests received whose path starts with ``prefix`` (and answered ``status``)."""
+        with self.lock:
+            return sum(
+                1
+                for h in self.hits
+                if h.path.startswith(prefix) and (status is None or h.status == status)
+            )
+
+    # -- answering ------------------------------------------------------------------------
+
+    def answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        """Everything but the socket: what to send for one GET."""
+        with self.lock:
+            answer = self._answer(path, query, headers)
+            self.hits.append(Hit(path, query, 0 if answer.drop else answer.status))
+            return answer
+
+    def _answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        if not path.startswith(BASE_PATH + "/"):
+            return _json(404, problem(404, "Not Found", f"No route for {path}"))
+        route = path[len(BASE_PATH) :]
+        if headers.get("x-api-key") != self.api_key:
+            return _json(
+                401, problem(401, "Unauthorized", "Valid authentication credentials required")
+            )
+        admitted, limit_headers = self.limiter.admit()
+        if not admitted:
+            body = problem(
+                429,
+                "Too Many Requests",
+                errors=[
+                    {
+                        "code": "TOO_MANY_REQUESTS",
+                        "message": "Rate limit exceeded, please try again later",
+                    }
+                ],
+            )
+            return _json(429, body, limit_headers)
+        answer = self._faulted(route, query, headers) or self._route(route, query, headers)
+        answer.headers.update(limit_headers)
+        answer.headers["x-response-id"] = secrets.token_hex(8)
+        return answer
+
+    def _faulted(self, route: str, query: dict[str, str], headers: Any) -> _Answer | None:
+        for fault in self.faults:
+            if not route.startswith(fault.path):
+                continue
+            if fault.kind == "expire" and "scrollId" not in query:
+                continue
+            fault.seen += 1
+            if not fault.at <= fault.seen < fault.at + fault.times:
+                continue
+            if fault.kind == "status":
+                return _json(fault.status, problem(fault.status, "Injected fault", "try later"))
+            if fault.kind == "drop":
+                return _Answer(0, drop=True)
+            if fault.kind == "slow":
+                answer = self._route(route, query, headers)
+                answer.delay = fault.delay
+                return answer
+            if fault.kind == "malformed":
+                return _Answer(200, b'{"data": [{"basicInfo": {"userId": "x"', {})
+            if fault.kind == "expire":
+                self.scrolls.pop(query["scrollId"], None)
+                return _scroll_gone()
+            raise ValueError(fault.kind)
+        if self.random_5xx and self.rng.random() < self.random_5xx:
+            status = self.rng.choice((500, 502, 503))
+            return _json(status, problem(status, "Injected fault", "random failure"))
+        return None
+
+    def _route(self, route: str, query: dict[str, str], headers: Any) -> _Answer:
+        resource = route.strip("/").split("/")[0]
+        if resource not in RESOURCES:
+            return _json(404, problem(404, "Not Found", f"No route for {route}"))
+        accept = headers.get("accept") or ""
+        wanted = f"application/vnd.{resource}.v1+json"
+        if wanted not in [a.split(";")[0].strip() for a in accept.split(",")]:
+            return _json(406, problem(406, "Not Acceptable", f"Use Accept: {wanted}"))
+        ctype = {"content-type": CONTENT_TYPES[resource]}
+        if resource == "users" and route.rstrip("/") == "/users":
+            answer = self._users(query)
+        elif resource == "sites" and route.rstrip("/") == "/sites":
+            answer = self._sites(query)
+        elif resource == "addresses" and route.count("/") == 2:
+            address = self.tenant.addresses.get(unquote(route.split("/")[2]))
+            answer = (
+                _json(200, address)
+                if address
+                else _json(404, problem(404, "Not Found", "Address not found"))
+            )
+        else:
+            answer = _json(404, problem(404, "Not Found", f"No route for {route}"))
+        answer.headers.update(ctype)
+        return answer
+
+    def _page_size(self, query: dict[str, str]) -> int | _Answer:
+        raw = query.get("pageSize", "100")
+        size = int(raw) if raw.isdigit() else -1
+        if not 1 <= size <= self.max_page_size:
+            message = f"pageSize must be between 1 and {self.max_page_size}"
+            error = {"field": "pageSize", "code": "VALIDATION_ERROR", "message": message}
+            return _json(400, problem(400, "Bad Request", message, [error]))
+        return size
+
+    def _users(self, query: dict[str, str]) -> _Answer:
+        if "scrollId" in query:
+            if "filter" in query or "sort" in query:
+                message = "Cannot use scrollId with other first-page query parameters"
+                error = {"code": "CONFLICTING_QUERY_PARAMETER", "message": message}
+                return _json(400, problem(400, "Bad Request", message, [error]))
+            scroll = self.scrolls.get(query["scrollId"])
+            if scroll is None:
+                return _scroll_gone()
+        else:
+            size = self._page_size(query)
+            if isinstance(size, _Answer):
+                return size
+            users = list(self.tenant.users)
+            wanted = query.get("filter")
+            if wanted:
+                field_name, _, value = wanted.partition("==")
+                if field_name != "basicInfo.status" or not value:
+                    error = {"field": "filter", "code": "VALIDATION_ERROR", "message": "bad filter"}
+                    return _json(400, problem(400, "Bad Request", "Invalid filter", [error]))
+                users = [u for u in users if u["basicInfo"]["status"] == value.upper()]
+            scroll = _Scroll(users, 0, size)
+        end = scroll.offset + scroll.size
+        more = end < len(scroll.users)
+        pagination: dict[str, Any] = {"pageSize": scroll.size, "hasMore": more}
+        if more:
+            if scroll.next_id is None:
+                scroll.next_id = secrets.token_urlsafe(12)
+                self.scrolls[scroll.next_id] = _Scroll(scroll.users, end, scroll.size)
+            pagination["nextScrollId"] = scroll.next_id
+        elif not self.omit_last_scroll_id:
+            pagination["nextScrollId"] = None
+        return _json(200, {"data": scroll.users[scroll.offset : end], "pagination": pagination})
+
+    def _sites(self, query: dict[str, str]) -> _Answer:
+        size = self._page_size(query)
+        if isinstance(size, _Answer):
+            return size
+        raw = query.get("pageNumber", "0")
+        if not raw.isdigit():
+            error = {"field": "pageNumber", "code": "VALIDATION_ERROR", "message": "must be >= 0"}
+            return _json(400, problem(400, "Bad Request", "Invalid pageNumber", [error]))
+        number = int(raw)
+        start = number * size
+        data = self.tenant.sites[start : start + size]
+        more = start + size < len(self.tenant.sites)
+        page = {"pageSize": size, "pageNumber": number, "hasMore": more}
+        return _json(200, {"data": data, "pagination": page})
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> _Answer:
+    return _Answer(
+        status,
+        json.dumps(body).encode(),
+        {"content-type": "application/json", **(headers or {})},
+    )
+
+
+def _scroll_gone() -> _Answer:
+    message = "The scrollId is invalid or has expired; start the listing again"
+    error = {"field": "scrollId", "code": "BAD_REQUEST", "message": message}
+    return _json(400, problem(400, "Bad Request", message, [error]))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: Fake8x8
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            for conn in list(self.connections):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up on a slow answer is expected here, not an error."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 10
+    server: _Server
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        answer = self.server.fake.answer(parts.path, query, self.headers)
+        if answer.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if answer.delay:
+            time.sleep(answer.delay)
+        try:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except OSError:
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the tests read ``Fake8x8.hits`` instead."""
+
+
+def mock_transport(api: Fake8x8, timeout: float = 30.0) -> Any:
+    """The same fake without sockets, as an ``httpx.MockTransport`` (unit tests).
+
+    A dropped connection raises ``RemoteProtocolError``; an answer slower than ``timeout``
+    raises ``ReadTimeout`` at once instead of sleeping.
+    """
+    import httpx
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        query = dict(request.url.params)
+        answer = api.answer(request.url.path, query, request.headers)
+        if answer.drop:
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        if answer.delay > timeout:
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+
+    return httpx.MockTransport(handle)
+
+
+@contextlib.contextmanager
+def serving(tenant: Tenant, **options: Any) -> Iterator[Fake8x8]:
+    """``with serving(tenant, faults=[...]) as api:`` for code that is not a pytest test."""
+    api = Fake8x8(tenant, **options).start()
+    try:
+        yield api
+    finally:
+        api.stop()
