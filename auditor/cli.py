@@ -17,11 +17,15 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
+from auditor.config import Config, load_config
 from auditor.errors import AuditorError, InputError, UsageError
+from auditor.gates import crossed
+from auditor.history_view import run_history
 from auditor.model import Report, Severity
+from auditor.options import DEFAULT_FORMATS, DEFAULT_HISTORY, AuditOptions, resolve
 from auditor.pipeline import AuditResult, CollectResult, audit_api, audit_folder, collect_folder
 from auditor.progress import ProgressLine
-from auditor.render import DEFAULT_FORMATS, RENDERERS
+from auditor.render import RENDERERS
 from auditor.rules._base import money_text
 from auditor.sources.admin_api import DEFAULT_BASE_URL, MAX_PAGE_SIZE, AdminApiSource
 from auditor.sources.apikey import resolve_api_key
@@ -32,7 +36,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEMO_TENANT = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 
 
-def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+def _formats(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
     names = tuple(n.strip().lower() for n in value.split(",") if n.strip())
     unknown = [n for n in names if n not in RENDERERS]
     if unknown or not names:
@@ -44,15 +52,20 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 
 
 def report_options(command: F) -> F:
-    """Options shared by every command that writes reports."""
+    """Options shared by every command that writes reports (flags override --config)."""
     decorators = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Settings file (TOML); see README for its keys. Flags override it.",
+        ),
         click.option(
             "--format",
             "formats",
-            default=",".join(DEFAULT_FORMATS),
-            show_default=True,
             callback=_formats,
-            help=f"Comma-separated report formats: {', '.join(RENDERERS)}.",
+            help=f"Comma-separated report formats: {', '.join(RENDERERS)} "
+            f"(default: {','.join(DEFAULT_FORMATS)}).",
         ),
         click.option(
             "--as-of",
@@ -62,15 +75,46 @@ def report_options(command: F) -> F:
         click.option(
             "--stale-after-days",
             type=click.IntRange(min=0),
-            default=30,
-            show_default=True,
-            help="Days after deactivation before a user's seat counts as waste.",
+            help="Days after deactivation before a user's seat counts as waste (default 30).",
         ),
         click.option("--tenant", help="Tenant name for the reports; default: the manifest's."),
+        click.option(
+            "--history",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=f"SQLite history of audits (default: {DEFAULT_HISTORY}).",
+        ),
+        click.option("--no-history", is_flag=True, help="Keep no history for this run."),
+        click.option(
+            "--fail-on",
+            type=click.Choice([s.value for s in Severity], case_sensitive=False),
+            help="Exit 1 when an open finding has this severity or a higher one.",
+        ),
+        click.option(
+            "--fail-over-waste",
+            type=click.FloatRange(min=0),
+            help="Exit 1 when the monthly waste is over this amount.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:
+    """The audit's options from what was typed, over the config file."""
+    as_of = flags.pop("as_of")
+    fail_on = flags.pop("fail_on")
+    return resolve(
+        config,
+        as_of=as_of.date() if as_of else None,
+        fail_on=Severity(fail_on.lower()) if fail_on else None,
+        **flags,
+    )
+
+
+def _config(path: Path | None) -> Config | None:
+    return load_config(path) if path is not None else None
 
 
 def _base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -140,14 +184,21 @@ def _summary_line(report: Report) -> str:
     return line
 
 
-def _finish(result: AuditResult) -> None:
-    for warning in result.report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for skipped in result.report.skipped:
-        click.echo(f"skipped {skipped.rule}: {skipped.reason}", err=True)
-    click.echo(_summary_line(result.report), err=True)
-    for path in result.written:
-        click.echo(str(path))
+def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
+    report = result.report
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for skipped in report.skipped:
+            click.echo(f"skipped {skipped.rule}: {skipped.reason}", err=True)
+        click.echo(_summary_line(report), err=True)
+        for path in result.written:
+            click.echo(str(path))
+    reasons = crossed(report, options.fail_on, options.fail_over_waste)
+    for reason in reasons:
+        click.echo(f"auditor: gate crossed: {reason}", err=True)
+    if reasons:
+        raise click.exceptions.Exit(1)
 
 
 def _now() -> dt.datetime:
@@ -163,10 +214,8 @@ def cli() -> None:
 @cli.command()
 @click.option(
     "--base-url",
-    default=DEFAULT_BASE_URL,
-    show_default=True,
     callback=_base_url,
-    help="The Administration API's base URL.",
+    help=f"The Administration API's base URL (default: the config's, else {DEFAULT_BASE_URL}).",
 )
 @click.option(
     "--out",
@@ -176,12 +225,28 @@ def cli() -> None:
     help="Snapshot folder to write (users.csv, sites.csv, manifest.json); other files in it "
     "are kept.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML): base_url, api_key_file, page_size.",
+)
 @api_options
-def collect(base_url: str, out_dir: Path, page_size: int | None, api_key_file: Path | None) -> None:
+def collect(
+    base_url: str | None,
+    out_dir: Path,
+    page_size: int | None,
+    api_key_file: Path | None,
+    config_path: Path | None,
+) -> None:
     """Collect users and sites from the 8x8 Administration API into a snapshot folder."""
+    c = _config(config_path) or Config()
+    base_url = base_url or c.base_url or DEFAULT_BASE_URL
     progress = ProgressLine(sys.stderr)
     try:
-        source = _source(base_url, api_key_file, page_size, progress)
+        source = _source(
+            base_url, api_key_file or c.api_key_file, page_size or c.page_size, progress
+        )
         result = collect_folder(source, out_dir, base_url=base_url, now=_now())
     finally:
         progress.close()
@@ -204,7 +269,10 @@ def collect(base_url: str, out_dir: Path, page_size: int | None, api_key_file: P
     "(needs --licenses and --prices).",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Report folder."
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Report folder (required here or in the config).",
 )
 @click.option(
     "--licenses",
@@ -219,50 +287,50 @@ def collect(base_url: str, out_dir: Path, page_size: int | None, api_key_file: P
 def audit(
     input_dir: Path | None,
     base_url: str | None,
-    out_dir: Path,
-    licenses: Path | None,
-    prices: Path | None,
-    formats: tuple[str, ...],
-    as_of: dt.datetime | None,
-    stale_after_days: int,
-    tenant: str | None,
+    out_dir: Path | None,
     page_size: int | None,
     api_key_file: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+    **flags: Any,
 ) -> None:
     """Audit a snapshot folder (--input) or the API (--base-url); write the reports into OUT."""
-    common: dict[str, Any] = {
-        "formats": formats,
-        "now": _now(),
-        "as_of": as_of.date() if as_of else None,
-        "tenant": tenant,
-        "stale_after_days": stale_after_days,
-    }
+    config = _config(config_path)
+    options = _options(config, flags)
+    c = config or Config()
+    out_dir = out_dir or c.out
+    if out_dir is None:
+        raise UsageError("give --out DIR (or out in the config file) for the reports.")
     if input_dir is not None and base_url is not None:
         raise UsageError("--input and --base-url cannot be used together; choose one.")
+    if input_dir is None and base_url is None:
+        input_dir, base_url = c.input, None if c.input else c.base_url
     if base_url is None:
         if input_dir is None:
             raise UsageError("give --input SNAPSHOT_DIR, or --base-url URL to read the 8x8 API.")
         for flag, value in (("--page-size", page_size), ("--api-key-file", api_key_file)):
             if value is not None:
                 raise UsageError(f"{flag} only applies with --base-url.")
-        result = audit_folder(input_dir, out_dir, licenses=licenses, prices=prices, **common)
-        _finish(result)
+        _finish(audit_folder(input_dir, out_dir, now=_now(), options=options), options, quiet=quiet)
         return
-    if licenses is None or prices is None:
-        flag = "--licenses" if licenses is None else "--prices"
+    if options.licenses is None or options.prices is None:
+        flag = "--licenses" if options.licenses is None else "--prices"
         raise UsageError(
             f"--base-url needs {flag} FILE: no 8x8 API returns the license inventory or prices."
         )
     progress = ProgressLine(sys.stderr)
     try:
-        source = _source(base_url, api_key_file, page_size, progress)
+        source = _source(
+            base_url, api_key_file or c.api_key_file, page_size or c.page_size, progress
+        )
         collected, result = audit_api(
-            source, out_dir, base_url=base_url, licenses=licenses, prices=prices, **common
+            source, out_dir, base_url=base_url, now=_now(), options=options
         )
     finally:
         progress.close()
-    click.echo(_collect_line(collected), err=True)
-    _finish(result)
+    if not quiet:
+        click.echo(_collect_line(collected), err=True)
+    _finish(result, options, quiet=quiet)
 
 
 @cli.command()
@@ -275,35 +343,44 @@ def audit(
     help="Report folder.",
 )
 @report_options
-def demo(
-    out_dir: Path,
-    formats: tuple[str, ...],
-    as_of: dt.datetime | None,
-    stale_after_days: int,
-    tenant: str | None,
-) -> None:
+def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> None:
     """Run the whole audit on the bundled demo tenant (fixtures/demo)."""
     if not DEMO_TENANT.is_dir():
         raise InputError(
             f"{DEMO_TENANT}: the demo tenant ships with the source checkout; run the demo from "
             "a clone of the repository (make demo)."
         )
-    result = audit_folder(
-        DEMO_TENANT,
-        out_dir,
-        formats=formats,
-        now=_now(),
-        as_of=as_of.date() if as_of else None,
-        tenant=tenant,
-        stale_after_days=stale_after_days,
-    )
-    _finish(result)
+    options = _options(_config(config_path), flags)
+    _finish(audit_folder(DEMO_TENANT, out_dir, now=_now(), options=options), options, quiet=quiet)
+
+
+@cli.command()
+@click.option(
+    "--history",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"SQLite history to read (default: {DEFAULT_HISTORY}, or the config's).",
+)
+@click.option("--tenant", help="Only this tenant's runs.")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts instead of a table.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML) naming the history.",
+)
+def history(path: Path | None, tenant: str | None, as_json: bool, config_path: Path | None) -> None:
+    """List the recorded audits with their waste and finding counts."""
+    config = _config(config_path) or Config()
+    click.echo(run_history(path or config.history or DEFAULT_HISTORY, tenant, as_json=as_json))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command and turn every outcome into an exit code."""
     try:
-        cli.main(args=argv, prog_name="auditor", standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as exc:
@@ -318,7 +395,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("auditor: interrupted; no report was changed.", err=True)
         return 130
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor import __version__
+from auditor.changes import recorded
 from auditor.engine import run
 from auditor.model import Report, Settings
+from auditor.options import AuditOptions
 from auditor.render import write_reports
+from auditor.rules._base import discover
 from auditor.snapshot import load
 from auditor.snapshot_io import check_target, save
 from auditor.sources.base import Collected, Source
+from auditor.suppress import check_rules
 
 
 @dataclass(frozen=True)
@@ -36,27 +39,42 @@ def audit_folder(
     input_dir: Path,
     out_dir: Path,
     *,
-    formats: Sequence[str],
     now: dt.datetime,
-    as_of: dt.date | None = None,
-    licenses: Path | None = None,
-    prices: Path | None = None,
-    tenant: str | None = None,
-    stale_after_days: int = 30,
+    options: AuditOptions | None = None,
+    default_tenant: str | None = None,
 ) -> AuditResult:
-    """Audit the snapshot in ``input_dir`` and write ``formats`` into ``out_dir``.
+    """Audit the snapshot in ``input_dir`` and write ``options.formats`` into ``out_dir``.
 
     ``as_of`` defaults to the snapshot's ``collected_at``, else ``now``'s date; the tenant to
-    the manifest's name, else the folder's.
+    the options', the manifest's, ``default_tenant``, else the folder's name. With a history,
+    the run is compared with the previous one and recorded in the same transaction that
+    renders the reports: a failed or killed run changes neither.
     """
-    snapshot = load(input_dir, licenses=licenses, prices=prices)
+    options = options or AuditOptions()
+    snapshot = load(input_dir, licenses=options.licenses, prices=options.prices)
     settings = Settings(
-        as_of=as_of or snapshot.collected_at or now.date(),
-        stale_after_days=stale_after_days,
+        as_of=options.as_of or snapshot.collected_at or now.date(),
+        stale_after_days=options.stale_after_days,
+        high_monthly_cost=options.high_monthly_cost,
+        medium_monthly_cost=options.medium_monthly_cost,
     )
-    name = tenant or snapshot.tenant or input_dir.resolve().name
-    report = run(snapshot, settings, tenant=name, generated_at=now)
-    return AuditResult(report=report, written=write_reports(report, out_dir, formats))
+    rules = discover()
+    check_rules(options.suppressions, [r.meta.id for r in rules])
+    name = options.tenant or snapshot.tenant or default_tenant or input_dir.resolve().name
+    report = run(
+        snapshot,
+        settings,
+        tenant=name,
+        generated_at=now,
+        rules=rules,
+        suppressions=options.suppressions,
+    )
+    if options.history is None:
+        return AuditResult(report=report, written=write_reports(report, out_dir, options.formats))
+    waste = {r.meta.id for r in rules if r.meta.counts_as_waste}
+    with recorded(report, options.history, waste) as remembered:
+        written = write_reports(remembered, out_dir, options.formats)
+    return AuditResult(report=remembered, written=written)
 
 
 @dataclass(frozen=True)
@@ -106,13 +124,8 @@ def audit_api(
     out_dir: Path,
     *,
     base_url: str,
-    licenses: Path,
-    prices: Path,
-    formats: Sequence[str],
     now: dt.datetime,
-    as_of: dt.date | None = None,
-    tenant: str | None = None,
-    stale_after_days: int = 30,
+    options: AuditOptions,
 ) -> tuple[CollectResult, AuditResult]:
     """Collect from the API into a temporary snapshot and audit it with the given inventory.
 
@@ -123,15 +136,7 @@ def audit_api(
         folder = Path(scratch) / "snapshot"
         collected = collect_folder(source, folder, base_url=base_url, now=now)
         result = audit_folder(
-            folder,
-            out_dir,
-            formats=formats,
-            now=now,
-            as_of=as_of,
-            licenses=licenses,
-            prices=prices,
-            tenant=tenant or _host(base_url),
-            stale_after_days=stale_after_days,
+            folder, out_dir, now=now, options=options, default_tenant=_host(base_url)
         )
     return collected, result
 

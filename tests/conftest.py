@@ -110,6 +110,13 @@ def unit(
 TenantFactory = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test from its own folder: the default history (reports/history.sqlite)
+    and demo reports land there, never in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def tenant(tmp_path: Path) -> TenantFactory:
     """Write a snapshot folder from rows; licenses default to exactly what the users hold."""

@@ -20,17 +20,32 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _console_commands() -> list[list[str]]:
+    """Each ``$ auditor ...`` line of the README's console blocks, with its expected exit
+    code last (0, or N for a line ending in ``# exit N``)."""
     blocks = re.findall(r"```console\n(.*?)```", README, flags=re.S)
     lines = [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
-    return [shlex.split(line, comments=True) for line in lines if line.startswith("auditor ")]
+    commands = []
+    for line in lines:
+        if line.startswith("auditor "):
+            code = re.search(r"#\s*exit (\d+)\s*$", line)
+            commands.append([*shlex.split(line, comments=True), code.group(1) if code else "0"])
+    return commands
+
+
+@pytest.fixture(scope="module")
+def checkout_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of fixtures/, as a clone has it, shared by the examples in README order
+    (``auditor history`` reads what the audit before it recorded)."""
+    folder = tmp_path_factory.mktemp("checkout")
+    shutil.copytree(ROOT / "fixtures", folder / "fixtures")
+    return folder
 
 
 @pytest.fixture
-def in_checkout_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory holding a copy of fixtures/, as a clone would."""
-    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def in_checkout_copy(checkout_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in the shared checkout copy."""
+    monkeypatch.chdir(checkout_copy)
+    return checkout_copy
 
 
 COMMANDS = _console_commands()
@@ -48,16 +63,21 @@ def test_readme_example_runs(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    *argv, expected = argv
     if "--base-url" not in argv:
-        assert cli.main(argv[1:]) == 0
+        assert cli.main(argv[1:]) == int(expected)
     else:  # the API examples run against the fake 8x8 serving the demo tenant
         monkeypatch.setenv("EIGHTX8_API_KEY", "eght_readme")
         tenant = tenant_from_snapshot(in_checkout_copy / "fixtures" / "demo")
         with Fake8x8(tenant, api_key="eght_readme") as api:
             at = argv.index("--base-url") + 1
-            assert cli.main([*argv[1:at], api.url, *argv[at + 1 :]]) == 0
-    written = capsys.readouterr().out.split()
-    assert written
+            assert cli.main([*argv[1:at], api.url, *argv[at + 1 :]]) == int(expected)
+    out = capsys.readouterr().out
+    if argv[1] == "history":
+        assert "Bayline Freight Logistics" in out
+        return
+    written = out.split()
+    assert written or "--quiet" in argv
     assert all(Path(p).is_file() for p in written)
 
 

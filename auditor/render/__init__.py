@@ -16,6 +16,7 @@ from pathlib import Path
 
 from auditor.errors import RenderError
 from auditor.model import Report
+from auditor.options import DEFAULT_FORMATS
 from auditor.render.csv import write_csv
 from auditor.render.focus import write_focus
 from auditor.render.html import write_html
@@ -32,6 +33,8 @@ class Renderer:
     write: Callable[[Report, Path], None]
 
 
+__all__ = ["DEFAULT_FORMATS", "RENDERERS", "Renderer", "write_reports"]
+
 RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (
@@ -42,9 +45,6 @@ RENDERERS: dict[str, Renderer] = {
         Renderer("focus", "focus.csv", write_focus),
     )
 }
-
-#: What ``--format`` writes when not given: the four reports of the contract.
-DEFAULT_FORMATS: tuple[str, ...] = ("json", "html", "xlsx", "csv")
 
 
 def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list[Path]:

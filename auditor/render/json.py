@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any, cast
@@ -19,8 +20,34 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, An
     return cast("list[dict[str, Any]]", table.where(table.notna(), None).to_dict("records"))
 
 
+def _changes(report: Report) -> dict[str, Any] | None:
+    """Counts against the previous run, with the new and resolved finding ids."""
+    c = report.changes
+    if c is None:
+        return None
+    return {
+        "previous_as_of": None if c.previous_as_of is None else c.previous_as_of.isoformat(),
+        "new": len(c.new),
+        "resolved": len(c.resolved),
+        "persisting": c.persisting,
+        "new_ids": list(c.new),
+        "resolved_ids": list(c.resolved),
+    }
+
+
+def _default(value: object) -> object:
+    """What json cannot encode by itself: dates (``first_seen``) as ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def report_dict(report: Report) -> dict[str, Any]:
-    """The report as the JSON object PRODUCT.md specifies, plus ``skipped`` and ``warnings``."""
+    """The report as the JSON object PRODUCT.md specifies, plus what later issues added:
+    ``skipped``, ``warnings``, ``changes`` and ``realised_monthly_saving`` (null without a
+    history), ``summary.unpriced_seats`` and ``summary.suppressed_findings``."""
     s = report.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -46,10 +73,13 @@ def report_dict(report: Report) -> dict[str, Any]:
             "annual_waste": s.annual_waste,
             "findings_by_rule": dict(s.findings_by_rule),
             "findings_by_severity": dict(s.findings_by_severity),
+            "suppressed_findings": s.suppressed_findings,
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
+        "changes": _changes(report),
+        "realised_monthly_saving": report.realised_monthly_saving,
         "warnings": list(report.warnings),
     }
 
@@ -66,11 +96,12 @@ def dumps(data: dict[str, Any]) -> str:
         value = data[key]
         if key in _ROW_ARRAYS and value:
             rows = ",\n".join(
-                "    " + json.dumps(row, sort_keys=True, ensure_ascii=False) for row in value
+                "    " + json.dumps(row, sort_keys=True, ensure_ascii=False, default=_default)
+                for row in value
             )
             text = "[\n" + rows + "\n  ]"
         else:
-            text = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
+            text = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, default=_default)
             text = text.replace("\n", "\n  ")
         parts.append(f"  {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
