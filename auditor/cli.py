@@ -1,5 +1,8 @@
 """The ``auditor`` command: parse options, call one library function, map errors to exits.
 
+Commands: ``audit`` (a snapshot folder, or the API with ``--base-url``), ``collect`` (the API
+into a snapshot folder) and ``demo``.
+
 Exit codes: 0 done; 1 done and a gate the user set was crossed; 2 bad usage or bad input;
 3 the 8x8 API could not be read. Errors are one sentence on stderr, never a traceback.
 The written paths go to stdout, a one-line summary to stderr.

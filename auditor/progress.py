@@ -14,13 +14,14 @@ from auditor.sources.base import CollectStats
 
 def progress_text(stats: CollectStats) -> str:
     """One line: users, pages, sites, addresses, requests, rate-limit waits and retries."""
+    pages = f"{stats.user_pages} page{'s' if stats.user_pages != 1 else ''}"
     text = (
-        f"users {stats.users:,} ({stats.user_pages} pages) · sites {stats.sites:,} · "
-        f"addresses {stats.addresses:,} · {stats.requests:,} requests · "
+        f"users {stats.users:,} ({pages}), sites {stats.sites:,}, "
+        f"addresses {stats.addresses:,}, {stats.requests:,} requests, "
         f"rate-limit waits {stats.rate_limit_waits} ({stats.rate_limit_wait_seconds:.1f} s)"
     )
     if stats.retries:
-        text += f" · retries {stats.retries}"
+        text += f", retries {stats.retries}"
     return text
 
 

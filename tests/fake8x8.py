@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import json
 import math
 import random
@@ -173,7 +174,7 @@ class Fake8x8:
         self.api_key = api_key
         self.limiter = RateLimiter(windows, clock)
         self.max_page_size = max_page_size
-        self.faults = list(faults)
+        self.faults = [dataclasses.replace(f, seen=0) for f in faults]  # counters per server
         self.random_5xx = random_5xx
         self.rng = random.Random(seed)
         self.omit_last_scroll_id = omit_last_scroll_id

@@ -131,7 +131,14 @@ class Pacer:
             self._blocked_until = 0.0
             return
         reset = self._reset_at(headers, now)
-        self._blocked_until = reset + self.limits.margin if reset is not None else 0.0
+        if reset is None:
+            self._blocked_until = 0.0
+            return
+        # A reset in whole Unix seconds may have been rounded up by up to a second; when the
+        # zero is our own doing, the log's finer time wins, and the 429 path covers the rest.
+        raw = (headers or {}).get("x-ratelimit-reset", "").strip()
+        slack = 1.0 if raw.lstrip("-").isdigit() else 0.0
+        self._blocked_until = reset - slack + self.limits.margin
 
     def answered(self) -> None:
         """A request got an answer other than 429: the run of 429s is over."""

@@ -206,9 +206,10 @@ def test_connection_refused_names_the_host() -> None:
     assert "(could not connect to api.8x8.com: [Errno 111] Connection refused)" in str(caught.value)
 
 
-def test_429_waits_for_the_reset_it_names() -> None:
+@pytest.mark.parametrize("seconds", [10.5, 10.0], ids=["exact-reset", "whole-second-reset"])
+def test_the_headers_alone_pace_the_client(seconds: float) -> None:
     clock = FakeClock()
-    api = fake(windows=((3, 10.0),), clock=clock)
+    api = fake(windows=((3, seconds),), clock=clock)
     source = AdminApiSource(
         BASE,
         ApiKey(KEY),
@@ -216,12 +217,16 @@ def test_429_waits_for_the_reset_it_names() -> None:
         transport=mock_transport(api),
         clock=clock,
         sleep=clock.sleep,
-        limits=Limits(windows=()),  # trust the headers alone
+        limits=Limits(windows=()),  # no log of its own: trust the headers alone
     )
     collected = source.collect()
     assert user_ids(collected) == EXPECTED
-    assert api.count(status=429) == 0  # remaining=0 in the headers was enough
-    assert collected.stats.rate_limit_waits == 1
+    waits = collected.stats.rate_limit_waits
+    assert waits >= 1
+    if seconds == 10.5:  # an exact reset is waited for exactly: no 429
+        assert api.count(status=429) == 0
+    else:  # a whole-second reset may be a second late: at most one 429 per wait
+        assert 0 < api.count(status=429) <= waits
 
 
 def test_429_then_success_and_429_forever() -> None:

@@ -253,7 +253,7 @@ def test_no_progress_when_stderr_is_not_a_terminal_and_a_line_when_it_is() -> No
     line(CollectStats(users=2000, user_pages=2))
     line.close()
     text = tty.getvalue()
-    assert text.startswith("\rusers 1,200 (2 pages) · sites 4 · addresses 0 · 9 requests")
+    assert text.startswith("\rusers 1,200 (2 pages), sites 4, addresses 0, 9 requests")
     assert "rate-limit waits 1 (0.0 s)" in text
     assert text.count("\r") == 2
     assert text.endswith("\n")
