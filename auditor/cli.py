@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -378,8 +380,22 @@ def history(path: Path | None, tenant: str | None, as_json: bool, config_path: P
     click.echo(run_history(path or config.history or DEFAULT_HISTORY, tenant, as_json=as_json))
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd stopping the unit, a CI timeout) unwinds like Ctrl-C does."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the command and turn every outcome into an exit code."""
+    """Entry point: run the command and turn every outcome into an exit code.
+
+    Ctrl-C and SIGTERM unwind the stack, so staged reports are removed and the history's
+    transaction rolls back: an interrupted run changes nothing.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
@@ -389,15 +405,15 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2
-    except click.Abort:
+    except click.Abort as stop:  # click turns KeyboardInterrupt into Abort
         click.echo("auditor: interrupted; no report was changed.", err=True)
-        return 130
+        return 143 if isinstance(stop.__cause__, _Terminated) else 130
     except AuditorError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         click.echo("auditor: interrupted; no report was changed.", err=True)
-        return 130
+        return 143 if isinstance(stop, _Terminated) else 130
 
 
 if __name__ == "__main__":  # pragma: no cover

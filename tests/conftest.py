@@ -15,7 +15,8 @@ from auditor.engine import run
 from auditor.model import Report, Settings
 from auditor.snapshot import load
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 
 SITES = [

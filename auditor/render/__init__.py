@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,19 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
+#: A staging folder older than this was left by a killed run (a live one is minutes old).
+STALE_STAGING_SECONDS = 6 * 3600
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove staging folders a killed run (SIGKILL, power cut) could not clean up."""
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    for leftover in out_dir.glob(".auditor-*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_dir() and leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover)
+
+
 def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list[Path]:
     """Write each format into ``out_dir``, all or nothing.
 
@@ -57,6 +71,7 @@ def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list
     chosen = [RENDERERS[name] for name in dict.fromkeys(formats)]
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        _sweep(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=".auditor-", dir=out_dir))
     except OSError as exc:
         raise RenderError(f"{out_dir}: cannot create the report folder ({exc.strerror}).") from exc

@@ -157,8 +157,7 @@ class AdminApiSource:
             before = len(rows)
             for record in _data(page, url):
                 row = mapping.user_row(record)
-                if not row["user_id"]:
-                    raise SourceError(f"GET {url} listed a user without basicInfo.userId.")
+                _require_fields(row, url)
                 if row["user_id"] in rows:
                     self.stats.duplicates_dropped += 1
                     continue
@@ -264,3 +263,23 @@ def _data(page: dict[str, Any], url: str) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise SourceError(f"GET {url} answered without a 'data' list of records.")
     return data
+
+
+def _require_fields(row: dict[str, str], url: str) -> None:
+    """A user the audit cannot judge ends the collection: a snapshot must never be wrong.
+
+    8x8 documents every user as having an id, a status of ACTIVE or INACTIVE, and one site;
+    a record without them is a broken page, not a user to skip.
+    """
+    if not row["user_id"]:
+        raise SourceError(f"GET {url} listed a user without basicInfo.userId.")
+    if row["status"] not in ("ACTIVE", "INACTIVE"):
+        raise SourceError(
+            f"GET {url} listed user {row['user_id']} with basicInfo.status "
+            f"{row['status'] or 'missing'} (expected ACTIVE or INACTIVE); no snapshot was written."
+        )
+    if not row["site"]:
+        raise SourceError(
+            f"GET {url} listed user {row['user_id']} without basicInfo.site; no snapshot was "
+            "written."
+        )

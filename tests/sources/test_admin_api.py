@@ -314,3 +314,19 @@ def test_progress_reports_growing_figures() -> None:
     make(fake(), page_size=100, progress=progress)[0].collect()
     assert seen[:3] == [(100, 0), (200, 0), (250, 0)]
     assert seen[-1] == (250, 2)
+
+
+@pytest.mark.parametrize(
+    ("basic", "message"),
+    [
+        ({"status": "ACTIVE", "site": {"id": "s"}}, "without basicInfo.userId"),
+        ({"userId": "u9", "site": {"id": "s"}}, "user u9 with basicInfo.status missing"),
+        ({"userId": "u9", "status": "GONE", "site": {"id": "s"}}, "basicInfo.status GONE"),
+        ({"userId": "u9", "status": "ACTIVE"}, "user u9 without basicInfo.site"),
+    ],
+)
+def test_a_user_missing_required_fields_ends_the_run(basic: dict[str, Any], message: str) -> None:
+    page = users_page(["a"], False)
+    page["data"].append({"basicInfo": basic})
+    with pytest.raises(SourceError, match=message):
+        make(handler=pages(page))[0].collect()
