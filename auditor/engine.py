@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from auditor import __version__
+from auditor import __version__, chargeback, plan
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -24,10 +24,12 @@ from auditor.model import (
     Summary,
 )
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.tax import tax_table
 
 _STALE = "stale-deactivated-user"
 _UNASSIGNED = "unassigned-billed-seats"
 _CONTACT = "contact-without-license"
+_TAX = "tax-address-mismatch"
 
 
 def run(
@@ -55,7 +57,13 @@ def run(
             continue
         frames.append(_stamp(found, item))
     findings = _findings(frames)
+    contacts = findings.entity_id[
+        findings.rule.eq(_CONTACT) & findings.severity.eq(Severity.MEDIUM.value)
+    ]
+    pairs = plan.pairings(snapshot, contacts)
+    findings = plan.recommend(findings, pairs, snapshot.currency, _CONTACT)
     pools = _pools(snapshot, findings)
+    stale_ids = findings.entity_id[findings.rule.eq(_STALE)]
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
     return Report(
         tool_version=__version__,
@@ -72,6 +80,10 @@ def run(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         snapshot=snapshot,
+        sites=chargeback.site_table(snapshot, findings, _STALE),
+        cancellation=plan.cancellation(snapshot, pairs, len(contacts), stale_ids, settings.as_of),
+        pairings=pairs,
+        tax=tax_table(snapshot, findings, _TAX),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from auditor.chargeback import SITE_COLUMNS
 from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 
 SCHEMA_VERSION = 1
 
@@ -20,16 +23,24 @@ def _value(value: Any) -> Any:
         return None
     if hasattr(value, "item"):
         return value.item()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
 def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    rows = frame.loc[:, list(columns)].astype(object).itertuples(index=False, name=None)
+    """Rows over exactly ``columns``; a table the report left empty gives no rows."""
+    rows = frame.reindex(columns=list(columns)).astype(object).itertuples(index=False, name=None)
     return [{c: _value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    """The report as the JSON object PRODUCT.md specifies, plus ``skipped`` and ``warnings``."""
+    """The report as the JSON object PRODUCT.md specifies, plus keys it does not name.
+
+    Added keys, never in place of a contract key: ``skipped`` and ``warnings``; ``sites`` (the
+    chargeback view), ``cancellation`` (procurement's plan per license type) and ``pairings``
+    (Contacts paired with an unassigned seat taxed in their state).
+    """
     s = report.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -58,6 +69,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, FINDING_COLUMNS),
+        "sites": _records(report.sites, SITE_COLUMNS),
+        "cancellation": _records(report.cancellation, CANCELLATION_COLUMNS),
+        "pairings": _records(report.pairings, PAIRING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "warnings": list(report.warnings),
     }
