@@ -17,6 +17,7 @@ Both are vectorised (ranks within a group, merges, cumulative sums): no loop ove
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -188,3 +189,34 @@ def _unassigned_ids(snapshot: Snapshot) -> pd.Series:
         return pd.Series(dtype=str)
     free = units[units.status.eq(LicenseStatus.UNASSIGNED.value)].sort_values("license_id")
     return free.groupby("license_type").license_id.agg(lambda ids: join_ids(ids, limit=50))
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """The cancellation plan in one line, for the reports' headline figures."""
+
+    seats_to_cancel: int
+    #: Sum over the types whose price is known; ``saving_known`` says whether that is all.
+    monthly_saving: float
+    annual_saving: float
+    saving_known: bool
+    contacts_placed: int
+    pairs: int
+    notice_effective: dt.date
+
+
+def totals(report_as_of: dt.date, table: pd.DataFrame, pairs: pd.DataFrame) -> PlanTotals:
+    """Sum a :func:`cancellation` table; an empty one plans nothing."""
+    frame = table.reindex(columns=list(CANCELLATION_COLUMNS))
+    cents = (frame.monthly_saving.astype("float64") * 100).round()
+    known = frame.monthly_saving.notna() | frame.seats_to_cancel.fillna(0).eq(0)
+    saving = int(cents.fillna(0).sum())
+    return PlanTotals(
+        seats_to_cancel=int(frame.seats_to_cancel.fillna(0).sum()),
+        monthly_saving=saving / 100,
+        annual_saving=saving * 12 / 100,
+        saving_known=bool(known.all()),
+        contacts_placed=int(frame.contacts_who_could_take_one.fillna(0).sum()),
+        pairs=len(pairs),
+        notice_effective=report_as_of + dt.timedelta(days=NOTICE_DAYS),
+    )

@@ -94,7 +94,7 @@ def test_money_agrees_across_json_csv_and_xlsx(
             rows_ = list(book["Findings"].iter_rows(values_only=True))
         finally:
             book.close()
-        col = list(rows_[0]).index("monthly_cost")
+        col = list(rows_[0]).index("Monthly cost")
         xlsx_costs = [round(r[col] * 100) for r in rows_[1:] if r[0] is not None]
         json_costs = [round(f["monthly_cost"] * 100) for f in data["findings"]]
         assert json_costs == csv_costs == xlsx_costs
