@@ -105,6 +105,7 @@ def test_page_loads_offline_with_no_errors(
     assert seen.requests == [demo_page.as_uri()]  # the file itself, nothing else
     assert seen.page.title().startswith("License audit: Bayline Freight Logistics")
     assert seen.page.locator("figure svg").count() == 3
+    assert seen.page.locator("#by-severity .badge").count() == 4
     assert seen.page.locator("#monthly-waste").inner_text() == "USD 1,476.00"
     shot = tmp_path / "audit.png"
     seen.page.screenshot(path=str(shot), full_page=True)

@@ -26,6 +26,8 @@ _Row = tuple[str, object, str | None]  # label, value, number format
 #: input hashes) runs on into the empty cells to its right.
 VALUE_WIDTH: Final = 24.0
 
+WASTE_COLOUR: Final = "B00020"
+
 _UNPRICED: Final = (
     "{n:,} seats have no price in the price book: cost and waste leave them out. They are not free."
 )
@@ -62,6 +64,10 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     bottom = top + len(waste)
     chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
+    chart.gapWidth = 60
+    bars = chart.series[0].graphicalProperties
+    bars.solidFill = WASTE_COLOUR  # the HTML report's waste red, so the two read alike
+    bars.line.solidFill = WASTE_COLOUR
     ws.add_chart(chart, "D2")  # type: ignore[misc]  # stubs type add_chart for Worksheet only
 
 
