@@ -43,6 +43,7 @@ HOSTILE: tuple[str, ...] = (
     "-2",
     "@SUM(A1)",
     "\tTabbed",
+    "\rCarriage return",
     "<script>alert(1)</script>",
     "\"quotes\" & 'apostrophes'",
     "Ops \u202egnp.exe",
