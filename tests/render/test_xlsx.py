@@ -133,6 +133,9 @@ def test_every_data_sheet_is_a_styled_table_with_filters(tiny_wb: Workbook, shee
     assert table.tableStyleInfo.showRowStripes
     assert table.column_names == header(ws)  # or Excel "repairs" the file
     assert not ws.auto_filter.ref  # a sheet filter over a table is a broken file
+    # long headers wrap instead of widening their column past its values
+    assert all(c.alignment.wrap_text for c in ws[1])
+    assert ws.row_dimensions[1].height >= 18
 
 
 def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:

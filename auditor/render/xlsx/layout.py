@@ -10,17 +10,21 @@ make Excel "repair" the file, so data sheets get only the table's.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from auditor.render.cells import is_missing
+from auditor.render.cells import is_missing, xlsx_cell
+
+_WRAP: Final = Alignment(wrap_text=True, vertical="top")
 
 #: The banded style every data sheet's table uses (medium blue, as Excel's default).
 TABLE_STYLE: Final = "TableStyleMedium2"
@@ -104,6 +108,27 @@ def add_table(ws: WriteOnlyWorksheet, name: str, headers: Sequence[str], rows: i
 def add_filter(ws: WriteOnlyWorksheet, ref: str) -> None:
     """A sheet-level filter over ``ref``, for a sheet that holds no table."""
     ws.auto_filter.ref = ref  # type: ignore[attr-defined]  # missing from types-openpyxl
+
+
+#: A header wraps onto up to this many lines rather than widen its column past its values.
+HEADER_LINES: Final = 3
+
+
+def header_row(ws: WriteOnlyWorksheet, headers: Sequence[str], widths: Sequence[float]) -> None:
+    """The bold header, wrapped within each column's width, its row tall enough for it."""
+    cells = [xlsx_cell(ws, h, bold=True) for h in headers]
+    lines = 1
+    for cell, text, column_width in zip(cells, headers, widths, strict=True):
+        cell.alignment = _WRAP
+        lines = max(lines, math.ceil(len(text) / max(1.0, column_width - 3)))
+    dimensions = ws.row_dimensions  # type: ignore[attr-defined]
+    dimensions[1].height = 15.0 * min(lines, HEADER_LINES) + 3
+    ws.append(cells)
+
+
+def header_width(text: str) -> int:
+    """The width a header asks of its column: a third of it, as it may wrap onto three lines."""
+    return max(len(w) for w in text.split()) if len(text) <= 12 else math.ceil(len(text) / 3) + 2
 
 
 def width(values: Iterable[object], *, money: bool = False) -> float:

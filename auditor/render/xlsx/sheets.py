@@ -19,7 +19,15 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from auditor.render.cells import DATE_FORMAT, xlsx_cell, xlsx_value
-from auditor.render.xlsx.layout import WIDTH_SAMPLE, add_table, label, prepare, width
+from auditor.render.xlsx.layout import (
+    WIDTH_SAMPLE,
+    add_table,
+    header_row,
+    header_width,
+    label,
+    prepare,
+    width,
+)
 
 MONEY_COLUMNS: Final = frozenset(
     {
@@ -73,11 +81,12 @@ def write_sheet(wb: Workbook, sheet: DataSheet, money: str, max_rows: int) -> No
     count = min(len(frame), max_rows)
     head = frame.head(WIDTH_SAMPLE)
     widths = [
-        width([h, *head[c]], money=c in MONEY_COLUMNS) + 2  # room for the filter button
+        width(["x" * header_width(h), *head[c]], money=c in MONEY_COLUMNS) + 2  # filter button
         for h, c in zip(headers, columns, strict=False)
     ]
-    prepare(ws, [*widths, *(w.width for w in sheet.work)])
-    ws.append([xlsx_cell(ws, h, bold=True) for h in headers])
+    widths += [w.width for w in sheet.work]
+    prepare(ws, widths)
+    header_row(ws, headers, widths)
     formats = [money if c in MONEY_COLUMNS else None for c in columns]
     for values in frame.head(count).itertuples(index=False, name=None):
         cells = [xlsx_value(ws, v, number_format=f) for v, f in zip(values, formats, strict=True)]
