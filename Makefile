@@ -6,7 +6,11 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint typecheck unit clean bench-collect
+# Debian packages the tests and `make docs` drive, as command:package: a headless browser,
+# LibreOffice Calc (to prove the workbook opens outside Excel) and poppler's PDF-to-PNG.
+SYSTEM_DEPS := chromium:chromium soffice:libreoffice-calc pdftoppm:poppler-utils
+
+.PHONY: demo test lint typecheck unit system-deps docs clean bench-collect
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "seat-auditor needs Python 3.11 or newer")'
@@ -32,8 +36,28 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-unit: $(TEST_STAMP)
+unit: $(TEST_STAMP) system-deps
 	$(BIN)/pytest
+
+# Installs with apt-get only what is missing, so a second `make test` costs nothing here.
+system-deps:
+	@missing=""; \
+	for pair in $(SYSTEM_DEPS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: the tests need these Debian packages:$$missing; run make as root, or install them with apt-get" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing$$missing with apt-get (once)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# The README's pictures, from the demo tenant: docs/report-html.png, report-html-phone.png,
+# report-xlsx-summary.png.
+docs: $(TEST_STAMP) system-deps
+	$(BIN)/python docs/screenshots.py
 
 test: lint typecheck unit
 

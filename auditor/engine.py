@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from auditor import __version__, suppress
+from auditor import __version__, chargeback, plan, suppress
 from auditor.config import Suppression
 from auditor.model import (
     FINDING_COLUMNS,
@@ -26,10 +26,12 @@ from auditor.model import (
     Summary,
 )
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.tax import tax_table
 
 _STALE = "stale-deactivated-user"
 _UNASSIGNED = "unassigned-billed-seats"
 _CONTACT = "contact-without-license"
+_TAX = "tax-address-mismatch"
 
 
 def run(
@@ -60,11 +62,18 @@ def run(
             skipped.append(SkippedRule(item.meta.id, f"the rule failed: {exc!r}"))
             continue
         frames.append(_stamp(found, item))
-    findings, muted = suppress.apply(_findings(frames), suppressions, settings.as_of)
+    findings = _findings(frames)
+    contacts = findings.entity_id[
+        findings.rule.eq(_CONTACT) & findings.severity.eq(Severity.MEDIUM.value)
+    ]
+    pairs = plan.pairings(snapshot, contacts)
+    findings = plan.recommend(findings, pairs, snapshot.currency, _CONTACT)
+    findings, muted = suppress.apply(findings, suppressions, settings.as_of)
     findings["first_seen"] = None  # filled in from the history, when there is one
     findings["days_open"] = None
     warnings += muted
     pools = _pools(snapshot, findings)
+    stale_ids = findings.entity_id[findings.rule.eq(_STALE)]
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
     return Report(
         tool_version=__version__,
@@ -81,6 +90,10 @@ def run(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         snapshot=snapshot,
+        sites=chargeback.site_table(snapshot, findings, _STALE, _UNASSIGNED),
+        cancellation=plan.cancellation(snapshot, pairs, len(contacts), stale_ids, settings.as_of),
+        pairings=pairs,
+        tax=tax_table(snapshot, findings, _TAX),
     )
 
 

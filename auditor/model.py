@@ -229,6 +229,15 @@ class Report:
     skipped: tuple[SkippedRule, ...] = ()
     warnings: tuple[str, ...] = ()
     snapshot: Snapshot | None = field(default=None, repr=False)
+    #: Per site: seats, monthly cost and waste (the chargeback view; see auditor.chargeback).
+    sites: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Per license type: unassigned seats, Contacts who could take one, seats to cancel and the
+    #: saving (see auditor.plan).
+    cancellation: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Contacts who expect service, each paired with an unassigned seat taxed in their state.
+    pairings: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Licenses taxed for the wrong place: service address beside the site's (see auditor.tax).
+    tax: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: From the history (None when the audit keeps none): what changed since the previous
     #: run, the waste that went away since then, the findings that were resolved, and one
     #: row per recorded run for the trend chart.

@@ -94,7 +94,7 @@ def test_money_agrees_across_json_csv_and_xlsx(
             rows_ = list(book["Findings"].iter_rows(values_only=True))
         finally:
             book.close()
-        col = list(rows_[0]).index("monthly_cost")
+        col = list(rows_[0]).index("Monthly cost")
         xlsx_costs = [round(r[col] * 100) for r in rows_[1:] if r[0] is not None]
         json_costs = [round(f["monthly_cost"] * 100) for f in data["findings"]]
         assert json_costs == csv_costs == xlsx_costs
@@ -110,6 +110,21 @@ def test_money_agrees_across_json_csv_and_xlsx(
         assert round(sum(p["monthly_cost"] for p in data["licenses"]) * 100) == round(
             summary["monthly_cost"] * 100
         )
+        # the chargeback view puts every license and every wasted cent on exactly one site
+        assert round(sum(s["monthly_waste"] for s in data["sites"]) * 100) == waste
+        assert round(sum(s["monthly_cost"] for s in data["sites"]) * 100) == round(
+            summary["monthly_cost"] * 100
+        )
+        assert sum(s["seats"] for s in data["sites"]) == summary["seats_total"]
+        for row in data["cancellation"]:
+            assert 0 <= row["contacts_who_could_take_one"] <= row["unassigned"]
+            assert row["seats_to_cancel"] == row["unassigned"] - row["contacts_who_could_take_one"]
+        medium = sum(
+            f["rule"] == "contact-without-license" and f["severity"] == "medium"
+            for f in data["findings"]
+        )
+        taken = sum(r["contacts_who_could_take_one"] for r in data["cancellation"])
+        assert len(data["pairings"]) <= taken <= medium
 
 
 @SETTINGS
@@ -133,6 +148,9 @@ def test_shuffling_rows_changes_nothing(
         )
         assert a.summary == b.summary
         assert a.pools.equals(b.pools)
+        assert a.pairings.equals(b.pairings)
+        assert a.cancellation.equals(b.cancellation)
+        assert a.sites.equals(b.sites)
 
 
 @SETTINGS

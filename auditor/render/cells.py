@@ -31,7 +31,8 @@ DATETIME_FORMAT: Final = "yyyy-mm-dd hh:mm:ss"
 #: Excel refuses longer cell text; cutting is better than a workbook Excel must "repair".
 MAX_CELL_CHARS: Final = 32_767
 
-_BOLD: Final = Font(bold=True)
+#: Named, so a spreadsheet without the workbook's default font still shows bold sans text.
+_BOLD: Final = Font(name="Calibri", size=11, bold=True)
 
 
 def neutralise(text: str) -> str:

@@ -9,15 +9,26 @@ from typing import Any, cast
 
 import pandas as pd
 
+from auditor.chargeback import SITE_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 
 SCHEMA_VERSION = 1
 
 
 def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows as plain dicts; NaN and NA become null."""
+    """Rows over exactly ``columns`` as plain dicts: NaN and NA null, dates ISO text."""
     table = frame.reindex(columns=list(columns)).astype(object)
-    return cast("list[dict[str, Any]]", table.where(table.notna(), None).to_dict("records"))
+    table = table.where(table.notna(), None)
+    for column in table.columns:
+        present = table[column].dropna()
+        if len(present) and isinstance(present.iloc[0], dt.date):
+            table[column] = table[column].map(_iso)
+    return cast("list[dict[str, Any]]", table.to_dict("records"))
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _changes(report: Report) -> dict[str, Any] | None:
@@ -45,9 +56,14 @@ def _default(value: object) -> object:
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    """The report as the JSON object PRODUCT.md specifies, plus what later issues added:
-    ``skipped``, ``warnings``, ``changes`` and ``realised_monthly_saving`` (null without a
-    history), ``summary.unpriced_seats`` and ``summary.suppressed_findings``."""
+    """The report as the JSON object PRODUCT.md specifies, plus keys it does not name.
+
+    Added keys, never in place of a contract key: ``skipped`` and ``warnings``; ``sites`` (the
+    chargeback view), ``cancellation`` (procurement's plan per license type) and ``pairings``
+    (Contacts paired with an unassigned seat taxed in their state); ``changes`` and
+    ``realised_monthly_saving`` (null without a history); ``summary.unpriced_seats`` and
+    ``summary.suppressed_findings``.
+    """
     s = report.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -77,6 +93,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
+        "sites": _records(report.sites, SITE_COLUMNS),
+        "cancellation": _records(report.cancellation, CANCELLATION_COLUMNS),
+        "pairings": _records(report.pairings, PAIRING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "changes": _changes(report),
         "realised_monthly_saving": report.realised_monthly_saving,

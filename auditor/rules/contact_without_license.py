@@ -18,7 +18,8 @@ RULE_ID = "contact-without-license"
     title="Active users without a license (Contacts)",
     rationale=(
         "SCIM provisioning never assigns a license, so IdP-provisioned staff arrive as Contacts "
-        "who cannot use 8x8; meanwhile unassigned seats are billed."
+        "who cannot use 8x8; buying them new seats while unassigned ones are billed pays "
+        "twice."
     ),
     remediation=(
         "Give each Contact who needs phone service an unassigned seat from the pool before "

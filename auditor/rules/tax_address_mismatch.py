@@ -27,7 +27,8 @@ def _needs_addresses(snapshot: Snapshot) -> str | None:
     title="Licenses taxed for the wrong state",
     rationale=(
         "State taxes and fees (E911, USF) follow a license's service address, and an "
-        "unassigned license keeps the address of the original sales order."
+        "unassigned license keeps the address of the original sales order, so a seat used in "
+        "one state can be taxed at another state's rates."
     ),
     remediation=(
         "Update the license's service address in Admin Console (Home > Licenses) to the "

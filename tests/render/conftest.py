@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from auditor.chargeback import SITE_COLUMNS
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -29,6 +30,8 @@ from auditor.model import (
     Snapshot,
     Summary,
 )
+from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.tax import TAX_COLUMNS
 
 AS_OF = dt.date(2026, 11, 1)
 GENERATED_AT = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
@@ -40,6 +43,7 @@ HOSTILE: tuple[str, ...] = (
     "-2",
     "@SUM(A1)",
     "\tTabbed",
+    "\rCarriage return",
     "<script>alert(1)</script>",
     "\"quotes\" & 'apostrophes'",
     "Ops \u202egnp.exe",
@@ -164,6 +168,42 @@ TINY_POOLS: tuple[tuple[Any, ...], ...] = (
 )
 
 
+def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """A report table from rows in ``columns`` order, object-typed where rows mix types."""
+    return pd.DataFrame([list(r) for r in rows], columns=list(columns))
+
+
+#: The tiny tenant's chargeback view, worked by hand in tests/test_chargeback.py.
+TINY_SITES: tuple[tuple[Any, ...], ...] = (
+    ("austin", "Austin", "TX", "US", 3, 1, 0, 0, 0, 24.0, 0.0, 0.0),
+    ("sf", "San Francisco", "CA", "US", 2, 4, 1, 1, 0, 97.0, 58.0, 696.0),
+    ("", "(no site)", None, None, 0, 1, 1, 0, 0, 24.0, 24.0, 288.0),
+)
+
+NOTICE = dt.date(2026, 12, 1)
+
+#: The tiny tenant's cancellation plan (tests/test_plan.py works it out).
+TINY_CANCELLATION: tuple[tuple[Any, ...], ...] = (
+    ("X2", "seat", 1, 1, 0, 0, 24.0, 0.0, 0.0, NOTICE, 1, "L5"),
+    ("X4", "seat", 1, 0, 0, 1, 34.0, 34.0, 408.0, NOTICE, 0, "L6"),
+)
+
+#: The tiny tenant's two mismatched licenses, service address beside the site's.
+TINY_TAX: tuple[tuple[Any, ...], ...] = (
+    ("L4", "X2", "ASSIGNED", "u4", "Dara Sato <dara.sato@example.com>", "Austin", 24.0,
+     "1 Market St", "San Francisco", "CA", "94105", "US",
+     "500 Congress Ave", "Austin", "TX", "78701", "US", "Change L4's service address."),
+    ("L5", "X2", "UNASSIGNED", "", "", None, 24.0,
+     "900 Pike St", "Seattle", "WA", "98101", "US",
+     None, None, None, None, None, "Assign it or cancel it."),
+)  # fmt: skip
+
+#: A Contact paired with a seat taxed in their state (the tiny tenant has none).
+PAIR: tuple[Any, ...] = (
+    "u3", "Chen Li <chen@example.com>", "austin", "Austin", "TX", "US", "L7", "X2", 24.0
+)  # fmt: skip
+
+
 def users_frame(department: str = "Sales", first_name: str = "Ana") -> pd.DataFrame:
     """The snapshot's users table with the columns the Users sheet takes, and some it skips."""
     day = pd.Timestamp
@@ -260,6 +300,10 @@ def make_report(
         skipped=(SKIPPED,),
         warnings=(WARNING,),
         snapshot=snapshot(users_frame() if users is None else users),
+        sites=frame(SITE_COLUMNS, TINY_SITES),
+        cancellation=frame(CANCELLATION_COLUMNS, TINY_CANCELLATION),
+        pairings=frame(PAIRING_COLUMNS, []),
+        tax=frame(TAX_COLUMNS, TINY_TAX),
     )
     return dataclasses.replace(report, **fields)
 
@@ -279,9 +323,19 @@ def hostile_report() -> Report:
         for text in HOSTILE
     ]  # fmt: skip
     pools = [*TINY_POOLS, (HOSTILE[0], "seat", 1, 1, 0, 0, 1, 10.0, 10.0, 0.0)]
+    sites = [
+        (t, t, t, "US", 1, 1, 1, 0, 0, 10.0 + i, 10.0 + i, 120.0) for i, t in enumerate(HOSTILE)
+    ]
+    plan = [(t, "seat", 1, 0, 0, 1, 10.0, 10.0, 120.0, NOTICE, 0, t) for t in HOSTILE]
+    pairs = [(t, t, t, t, t, t, t, t, 10.0) for t in HOSTILE]
+    tax = [(t, t, "ASSIGNED", t, t, t, 10.0, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
     return make_report(
         findings=rows,
         pools=pools,
+        sites=frame(SITE_COLUMNS, sites),
+        cancellation=frame(CANCELLATION_COLUMNS, plan),
+        pairings=frame(PAIRING_COLUMNS, pairs),
+        tax=frame(TAX_COLUMNS, tax),
         users=users_frame(department=HOSTILE[5], first_name=HOSTILE[0]),
         tenant=HOSTILE[5],
         skipped=(SkippedRule("tax-address-mismatch", HOSTILE[5]),),

@@ -68,3 +68,17 @@ def test_same_inputs_same_bytes(tiny_dir: Path, tmp_path: Path) -> None:
     write_json(audit(tiny_dir), tmp_path / "a.json")
     write_json(audit(tiny_dir), tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_added_keys_validate_and_leave_the_contract_keys_alone() -> None:
+    data = report_dict(audit(FIXTURES / "demo", dt.date(2026, 11, 2)))
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
+        data
+    )
+    assert set(SCHEMA["required"]) <= set(data)
+    assert {"sites", "cancellation", "pairings"} <= set(data)
+    assert round(sum(s["monthly_waste"] for s in data["sites"]), 2) == 1476.0
+    assert data["cancellation"][0]["notice_effective"] == "2026-12-02"
+    paired = {p["user_id"]: p["license_id"] for p in data["pairings"]}
+    contact = next(f for f in data["findings"] if f["entity_id"] == next(iter(paired)))
+    assert paired[contact["entity_id"]] in contact["recommendation"]

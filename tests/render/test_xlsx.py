@@ -1,4 +1,4 @@
-"""audit.xlsx read back as procurement would open it: typed, filtered, formula-free."""
+"""audit.xlsx read back as procurement would open it: typed, filtered, styled, formula-free."""
 
 from __future__ import annotations
 
@@ -13,13 +13,40 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from auditor.chargeback import SITE_COLUMNS
 from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render import xlsx
+from auditor.render.cells import FORMULA_PREFIXES
 from auditor.render.xlsx import USER_COLUMNS, write_xlsx
-from tests.render.conftest import HOSTILE, SKIPPED, WARNING, finding, make_report
+from auditor.render.xlsx.layout import TABLE_STYLE, label
+from auditor.tax import TAX_COLUMNS
+from tests.render.conftest import HOSTILE, PAIR, SKIPPED, WARNING, finding, frame, make_report
 
-SHEETS = ["Summary", "Findings", "Licenses", "Users"]
+SHEETS = ["Summary", "Findings", "Licenses", "Sites", "Users", "Cancellation", "Reassign", "Tax"]
 MONEY = '"USD" #,##0.00'
+DATE = "yyyy-mm-dd"
+
+#: Each data sheet's columns (the report's names, before they become headers).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Findings": FINDING_COLUMNS,
+    "Licenses": (*POOL_COLUMNS, "price_known"),
+    "Sites": SITE_COLUMNS,
+    "Users": USER_COLUMNS,
+    "Cancellation": CANCELLATION_COLUMNS,
+    "Reassign": PAIRING_COLUMNS,
+    "Tax": TAX_COLUMNS,
+}
+WORK = ["Owner", "Decision", "Due"]
+
+#: What each typed column must hold: money in the currency format, whole counts, dates.
+MONEY_COLUMNS = {"monthly_cost", "monthly_price", "monthly_waste", "annual_waste",
+                 "monthly_saving", "annual_saving"}  # fmt: skip
+COUNT_COLUMNS = {"total", "assigned", "unassigned", "suspended", "holders", "users", "seats",
+                 "seats_unassigned", "stale_seats", "unpriced_seats", "seat_count",
+                 "contacts_who_could_take_one", "reassign_same_state", "seats_to_cancel",
+                 "held_by_stale_users"}  # fmt: skip
+DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective"}
 
 
 def written(report: Report, tmp_path: Path) -> Workbook:
@@ -42,17 +69,17 @@ def header(ws: Worksheet) -> list[object]:
 
 
 def column(ws: Worksheet, name: str) -> list[Cell]:
-    """The data cells under header ``name``."""
-    index = header(ws).index(name) + 1
+    """The data cells under the header of report column ``name`` (or a work column)."""
+    index = header(ws).index(name if name in WORK else label(name)) + 1
     return [row[0] for row in ws.iter_rows(min_row=2, min_col=index, max_col=index)]  # type: ignore[misc]
 
 
-def summary_value(ws: Worksheet, label: str) -> Cell:
+def summary_value(ws: Worksheet, text: str) -> Cell:
     for label_cell, value_cell in ws.iter_rows(min_row=2, max_col=2):
-        if label_cell.value == label:
+        if label_cell.value == text:
             assert isinstance(value_cell, Cell)
             return value_cell
-    raise AssertionError(f"no Summary row {label!r}")
+    raise AssertionError(f"no Summary row {text!r}")
 
 
 @pytest.fixture
@@ -64,66 +91,110 @@ def test_sheets_in_order(tiny_wb: Workbook) -> None:
     assert tiny_wb.sheetnames == SHEETS
 
 
-def test_header_rows(tiny_wb: Workbook) -> None:
+@pytest.mark.parametrize("sheet", list(COLUMNS))
+def test_header_rows_read_as_words(tiny_wb: Workbook, sheet: str) -> None:
+    extra = WORK if sheet == "Cancellation" else []
+    assert header(tiny_wb[sheet]) == [label(c) for c in COLUMNS[sheet]] + extra
+
+
+def test_headers_need_no_decoding(tiny_wb: Workbook) -> None:
     assert header(tiny_wb["Summary"]) == ["Figure", "Value"]
-    assert header(tiny_wb["Findings"]) == list(FINDING_COLUMNS)
-    assert header(tiny_wb["Licenses"]) == [*POOL_COLUMNS, "price_known"]
-    assert header(tiny_wb["Users"]) == list(USER_COLUMNS)
+    findings = header(tiny_wb["Findings"])
+    assert {"Finding", "Monthly cost", "What to do", "License type", "Finding ID"} <= set(findings)
+    assert "Contacts who could take one" in header(tiny_wb["Cancellation"])
+    assert "User ID" in header(tiny_wb["Users"])
+    assert not any("_" in str(h) for ws in tiny_wb.worksheets for h in header(ws))
 
 
 @pytest.mark.parametrize("sheet", SHEETS)
-def test_every_sheet_has_a_bold_frozen_filtered_header(tiny_wb: Workbook, sheet: str) -> None:
+def test_every_sheet_has_a_bold_frozen_header_and_sane_widths(
+    tiny_wb: Workbook, sheet: str
+) -> None:
     ws = tiny_wb[sheet]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref
-    assert ws.auto_filter.ref.startswith("A1:")
     assert all(c.font.b for c in ws[1] if c.value is not None)
     widths = [d.width for d in ws.column_dimensions.values()]
     assert widths
-    assert all(8 <= w <= 60 for w in widths)
+    assert all(8 <= w <= 62 for w in widths)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
-def test_filter_covers_the_data(tiny_wb: Workbook) -> None:
-    assert tiny_wb["Findings"].auto_filter.ref == "A1:L8"
-    assert tiny_wb["Licenses"].auto_filter.ref == "A1:K4"
-    assert tiny_wb["Users"].auto_filter.ref == "A1:P6"
+@pytest.mark.parametrize("sheet", list(COLUMNS))
+def test_every_data_sheet_is_a_styled_table_with_filters(tiny_wb: Workbook, sheet: str) -> None:
+    ws = tiny_wb[sheet]
+    assert list(ws.tables) == [sheet]
+    table = ws.tables[sheet]
+    rows = max(ws.max_row, 2)
+    assert table.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{rows}"
+    assert table.autoFilter is not None
+    assert table.autoFilter.ref == table.ref
+    assert table.tableStyleInfo.name == TABLE_STYLE
+    assert table.tableStyleInfo.showRowStripes
+    assert table.column_names == header(ws)  # or Excel "repairs" the file
+    assert not ws.auto_filter.ref  # a sheet filter over a table is a broken file
+    # long headers wrap instead of widening their column past its values
+    assert all(c.alignment.wrap_text for c in ws[1])
+    assert ws.row_dimensions[1].height >= 18
 
 
-def test_widths_follow_the_content(tiny_wb: Workbook) -> None:
-    users = tiny_wb["Users"]
-    assert users.column_dimensions["B"].width > users.column_dimensions["A"].width
+def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:
+    assert tiny_wb["Summary"].auto_filter.ref.startswith("A1:B")
 
 
-def test_money_is_numeric_in_currency_format(tiny_wb: Workbook) -> None:
-    costs = column(tiny_wb["Findings"], "monthly_cost")
-    assert [c.value for c in costs] == [24, 34, 24, 24, 24, 0, 0]
-    assert all(c.data_type == "n" and c.number_format == MONEY for c in costs)
-    for name in ("monthly_price", "monthly_cost", "monthly_waste"):
-        assert all(
-            c.data_type == "n" and c.number_format == MONEY
-            for c in column(tiny_wb["Licenses"], name)
-        )
+def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
+    assert tiny_wb["Findings"].tables["Findings"].ref == "A1:L8"
+    assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
+    assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
+    assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
+    assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:O3"
+    assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:I2"  # no pair: one blank row
+    assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
+
+
+@pytest.mark.parametrize("sheet", list(COLUMNS))
+def test_cells_are_typed(tmp_path: Path, sheet: str) -> None:
+    wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
+    ws = wb[sheet]
+    assert ws.max_row > 1
+    for name in COLUMNS[sheet]:
+        values = [c for c in column(ws, name) if c.value is not None]
+        if name in MONEY_COLUMNS:
+            assert values, name
+            assert all(c.data_type == "n" and c.number_format == MONEY for c in values), name
+        elif name in COUNT_COLUMNS:
+            assert values, name
+            assert all(c.data_type == "n" and isinstance(c.value, int) for c in values), name
+        elif name in DATE_COLUMNS:
+            assert values, name
+            assert all(c.is_date and c.number_format == DATE for c in values), name
+        elif name not in {"cost_known", "price_known"}:
+            assert all(c.data_type == "s" for c in values), name
+
+
+def test_money_values(tiny_wb: Workbook) -> None:
+    assert [c.value for c in column(tiny_wb["Findings"], "monthly_cost")] == [
+        24, 34, 24, 24, 24, 0, 0
+    ]  # fmt: skip
     summary = tiny_wb["Summary"]
-    for label, amount in [("Monthly waste", 82), ("Annual waste", 984),
-                          ("Monthly cost of all seats", 145)]:  # fmt: skip
-        cell = summary_value(summary, label)
+    for text, amount in [("Monthly waste", 82), ("Annual waste", 984),
+                         ("Monthly cost of all seats", 145),
+                         ("Monthly saving if cancelled", 34),
+                         ("Annual saving if cancelled", 408)]:  # fmt: skip
+        cell = summary_value(summary, text)
         assert (cell.value, cell.data_type, cell.number_format) == (amount, "n", MONEY)
 
 
 def test_counts_are_integers(tiny_wb: Workbook) -> None:
-    totals = column(tiny_wb["Licenses"], "total")
-    assert [c.value for c in totals] == [1, 3, 2]
-    assert all(c.data_type == "n" and isinstance(c.value, int) for c in totals)
+    assert [c.value for c in column(tiny_wb["Licenses"], "total")] == [1, 3, 2]
     cell = summary_value(tiny_wb["Summary"], "Seats paid for")
     assert (cell.value, cell.data_type) == (6, "n")
-    seats = column(tiny_wb["Users"], "seat_count")
-    assert all(isinstance(c.value, int) for c in seats)
+    assert summary_value(tiny_wb["Summary"], "Seats to cancel (Cancellation sheet)").value == 1
 
 
 def test_dates_are_dates(tiny_wb: Workbook) -> None:
     created = column(tiny_wb["Users"], "created_at")
     assert created[0].value == dt.datetime(2025, 1, 10)
-    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in created)
     deactivated = column(tiny_wb["Users"], "deactivated_at")
     assert [c.value for c in deactivated] == [None, dt.datetime(2026, 8, 20), None, None, None]
     as_of = summary_value(tiny_wb["Summary"], "As of")
@@ -131,6 +202,8 @@ def test_dates_are_dates(tiny_wb: Workbook) -> None:
     assert as_of.value == dt.datetime(2026, 11, 1)
     generated = summary_value(tiny_wb["Summary"], "Generated at")
     assert generated.value == dt.datetime(2026, 11, 2, 12, 0)  # UTC, as Excel has no zones
+    notice = summary_value(tiny_wb["Summary"], "Notice filed on the audit date takes effect")
+    assert (notice.value, notice.is_date) == (dt.datetime(2026, 12, 1), True)
 
 
 def test_iso_date_text_in_the_users_table_becomes_dates(tmp_path: Path) -> None:
@@ -149,9 +222,42 @@ def test_iso_date_text_in_the_users_table_becomes_dates(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_values_are_empty_cells(tiny_wb: Workbook) -> None:
-    sites = [c.value for c in column(tiny_wb["Findings"], "site")]
-    assert sites == ["San Francisco", None, "Austin", None, None, "Austin", "Austin"]
+def test_cancellation_is_a_worksheet_to_fill_in(tiny_wb: Workbook) -> None:
+    ws = tiny_wb["Cancellation"]
+    assert [c.value for c in column(ws, "license_type")] == ["X2", "X4"]
+    assert [c.value for c in column(ws, "seats_to_cancel")] == [0, 1]
+    assert [c.value for c in column(ws, "notice_effective")] == [dt.datetime(2026, 12, 1)] * 2
+    for work in WORK:
+        assert [c.value for c in column(ws, work)] == [None, None]
+    assert all(c.number_format == DATE for c in column(ws, "Due"))
+    (rule,) = ws.data_validations.dataValidation
+    assert rule.type == "list"
+    assert rule.formula1 == '"Cancel,Reassign,Keep,Later"'
+    assert str(rule.sqref) == "N2:N3"
+
+
+def test_tax_puts_the_service_address_beside_the_sites(tiny_wb: Workbook) -> None:
+    ws = tiny_wb["Tax"]
+    l4 = {str(h): c.value for h, c in zip(header(ws), ws[2], strict=True)}
+    assert (l4["Service state"], l4["Site state"]) == ("CA", "TX")
+    assert (l4["Service city"], l4["Site city"]) == ("San Francisco", "Austin")
+    assert header(ws).index("Site street") == header(ws).index("Service country") + 1
+    l5 = {str(h): c.value for h, c in zip(header(ws), ws[3], strict=True)}
+    assert (l5["Service state"], l5["Site state"]) == ("WA", None)
+
+
+def test_sites_are_the_chargeback_view(tiny_wb: Workbook) -> None:
+    ws = tiny_wb["Sites"]
+    assert [c.value for c in column(ws, "site")] == ["Austin", "San Francisco", "(no site)"]
+    assert sum(c.value for c in column(ws, "monthly_waste")) == 82  # type: ignore[misc]
+    assert sum(c.value for c in column(ws, "monthly_cost")) == 145  # type: ignore[misc]
+
+
+def test_reassign_lists_each_pair(tmp_path: Path) -> None:
+    wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
+    ws = wb["Reassign"]
+    assert [c.value for c in ws[2]] == list(PAIR)
+    assert summary_value(wb["Summary"], "Contacts given a seat in their state").value == 1
 
 
 def test_unknown_price_is_an_empty_cell_and_flagged(
@@ -166,8 +272,9 @@ def test_unknown_price_is_an_empty_cell_and_flagged(
     assert column(licenses, "price_known")[0].value is True
     known = [c.value for c in column(wb["Findings"], "cost_known")]
     assert known.count(False) == 1
-    assert summary_value(wb["Summary"], "Seats with unknown price").value == 2
-    assert "not free" in str(summary_value(wb["Summary"], "Price unknown").value)
+    summary = wb["Summary"]
+    assert summary_value(summary, "Seats with unknown price (not in the totals)").value == 2
+    assert "not free" in str(summary_value(summary, "Price unknown").value)
 
 
 def test_skipped_rules_and_warnings_are_on_the_summary(tiny_wb: Workbook) -> None:
@@ -178,20 +285,28 @@ def test_skipped_rules_and_warnings_are_on_the_summary(tiny_wb: Workbook) -> Non
     assert summary_value(summary, "Findings: contact-without-license").value == 2
 
 
-def test_hostile_text_stays_text(hostile_report: Report, tmp_path: Path) -> None:
+def test_hostile_text_stays_text_on_every_sheet(hostile_report: Report, tmp_path: Path) -> None:
     wb = written(hostile_report, tmp_path)
-    found: dict[str, list[Cell]] = {text: [] for text in HOSTILE}
-    for cell in cells(wb):
-        assert cell.data_type != "f", cell.coordinate
-        if cell.value in found:
-            found[str(cell.value)].append(cell)
-    for text, hits in found.items():
-        assert hits, text
-        for cell in hits:
-            assert cell.data_type == "s"
-            assert cell.quotePrefix is text.startswith(("=", "+", "-", "@", "\t"))
+    for ws in wb.worksheets:
+        found: dict[str, list[Cell]] = {text: [] for text in HOSTILE}
+        for row in ws.iter_rows():
+            for cell in row:
+                assert isinstance(cell, Cell)
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+                if cell.value in found:
+                    found[str(cell.value)].append(cell)
+        if ws.title in ("Licenses", "Users"):
+            continue  # one hostile pool name, two hostile user fields: checked below
+        for text, hits in found.items():
+            assert hits, (ws.title, text)
+            for cell in hits:
+                assert cell.data_type == "s"
+                assert cell.quotePrefix is text.startswith(FORMULA_PREFIXES)
     assert summary_value(wb["Summary"], "Tenant").value == HOSTILE[5]
     assert column(wb["Users"], "first_name")[0].value == HOSTILE[0]
+    assert column(wb["Users"], "department")[0].value == HOSTILE[5]
+    assert column(wb["Licenses"], "license_type")[-1].value == HOSTILE[0]
+    assert column(wb["Licenses"], "license_type")[-1].quotePrefix
 
 
 def test_no_formula_anywhere_in_the_file(hostile_report: Report, tmp_path: Path) -> None:
@@ -199,9 +314,13 @@ def test_no_formula_anywhere_in_the_file(hostile_report: Report, tmp_path: Path)
     write_xlsx(hostile_report, path)
     with zipfile.ZipFile(path) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 4
+        assert len(sheets) == len(SHEETS)
         for name in sheets:
-            assert "<f>" not in archive.read(name).decode("utf-8"), name
+            text = archive.read(name).decode("utf-8")
+            assert "<f>" not in text, name
+            assert "<f " not in text, name
+        tables = [n for n in archive.namelist() if n.startswith("xl/tables/")]
+        assert len(tables) == len(COLUMNS)
 
 
 def test_summary_has_a_native_chart_of_waste_by_license_type(
@@ -210,9 +329,13 @@ def test_summary_has_a_native_chart_of_waste_by_license_type(
     path = tmp_path / "audit.xlsx"
     write_xlsx(tiny_report, path)
     with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         chart = archive.read("xl/charts/chart1.xml").decode("utf-8")
         rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode("utf-8")
+    assert charts == ["xl/charts/chart1.xml"]
     assert "barChart" in chart
+    assert '<barDir val="bar"' in chart
+    assert "Monthly waste by license type (USD)" in chart
     assert "'Summary'!$B$" in chart
     assert "'Summary'!$A$" in chart
     assert "drawing" in rels  # sheet1 is the Summary, and it holds the drawing
@@ -228,7 +351,7 @@ def test_summary_has_a_native_chart_of_waste_by_license_type(
 def test_without_a_snapshot_users_is_only_a_header(tmp_path: Path) -> None:
     wb = written(make_report(snapshot=None), tmp_path)
     users = wb["Users"]
-    assert header(users) == list(USER_COLUMNS)
+    assert header(users) == [label(c) for c in USER_COLUMNS]
     assert users.max_row == 1
 
 
@@ -240,7 +363,7 @@ def test_rows_past_the_excel_limit_are_noted_not_dropped_silently(
     wb = written(make_report(findings=rows), tmp_path)
     findings = wb["Findings"]
     assert findings.max_row == 5
-    assert findings.auto_filter.ref == "A1:L5"
+    assert findings.tables["Findings"].ref == "A1:L5"
     note = str(summary_value(wb["Summary"], "Row limit").value)
     assert "Findings" in note
     assert "first 4 of 9" in note

@@ -1,0 +1,198 @@
+"""The HTML report's charts: pygal draws them, this module makes the SVG safe to inline.
+
+pygal is a maintained plotting library that writes SVG itself (no display, no browser, no
+binary dependency), with text as real ``<text>`` so the page stays small and searchable.
+Out of the box its SVG would not do for a page that must open offline and never run tenant
+text: it links a tooltip script from a CDN, embeds a config script holding the labels, adds
+comments dated with today's date and a random id. So every chart is built with ``js=[]``, and
+:func:`_inline` then removes every script and comment, fixes the id, and drops the namespace
+declarations (HTML puts an inline ``<svg>`` in the SVG namespace by itself), leaving markup
+with no URL in it. Labels (license types, site names: tenant text) are escaped by lxml's
+serializer, and nothing here is ever parsed back as markup from text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+import pygal
+from lxml import etree
+from markupsafe import Markup
+from pygal.style import Style
+
+from auditor.chargeback import SITE_COLUMNS
+from auditor.model import POOL_COLUMNS, Report
+
+#: Bars shown per chart; the rest are summed into one "other" bar.
+MAX_BARS: Final = 25
+
+_FONT: Final = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+#: Waste is one dark red; the seat states are light, mid and dark so they part in greyscale too.
+WASTE: Final = "#b00020"
+ASSIGNED: Final = "#9fb8d0"
+SUSPENDED: Final = "#d08b00"
+UNASSIGNED: Final = WASTE
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready for the page: its id, caption and the inline SVG."""
+
+    id: str
+    caption: str
+    svg: Markup
+
+
+def _style(colors: Sequence[str]) -> Style:
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#1b1f24",
+        foreground_strong="#1b1f24",
+        foreground_subtle="#d0d7de",
+        font_family=_FONT,
+        label_font_size=14,
+        major_label_font_size=14,
+        value_font_size=12,
+        value_label_font_size=12,
+        legend_font_size=14,
+        title_font_size=15,
+        tooltip_font_size=12,
+        no_data_font_size=16,
+        colors=tuple(colors),
+        opacity="1",
+        opacity_hover="1",
+        transition="0ms",
+    )
+
+
+def _base(colors: Sequence[str], rows: int, **config: Any) -> dict[str, Any]:
+    """Settings every chart shares; the height grows with the bars so labels never overlap."""
+    return {
+        "style": _style(colors),
+        "js": [],  # no tooltip script from the network
+        "disable_xml_declaration": True,
+        "explicit_size": False,  # scale to the page's width: the same chart on a phone
+        "width": 520,
+        "height": 40 + 30 * max(rows, 1),
+        "show_y_guides": False,
+        "show_x_guides": False,
+        "show_x_labels": False,  # (horizontal charts swap x and y) amounts are in the labels
+        "truncate_label": 44,
+        "print_values": False,
+        "margin": 6,
+        "spacing": 6,
+        **config,
+    }
+
+
+def waste_bars(
+    chart_id: str, caption: str, items: Sequence[tuple[str, float]], money: Callable[[float], str]
+) -> Chart:
+    """One horizontal bar per item (already sorted), its label ending in the amount."""
+    bars = capped(items)
+    chart = pygal.HorizontalBar(
+        **_base([WASTE], len(bars), show_legend=False, value_formatter=money)
+    )
+    # pygal draws the first bar at the bottom
+    chart.x_labels = [f"{label}: {money(value)}" for label, value in reversed(bars)]
+    chart.add("Monthly waste", [value for _, value in reversed(bars)])
+    return Chart(chart_id, caption, _inline(chart, chart_id, caption))
+
+
+def seat_states(chart_id: str, caption: str, pools: Sequence[tuple[str, int, int, int]]) -> Chart:
+    """Assigned / unassigned / suspended seats per pool, stacked, with a legend."""
+    shown = list(pools[:MAX_BARS])
+    chart = pygal.HorizontalStackedBar(
+        **_base(
+            [ASSIGNED, UNASSIGNED, SUSPENDED],
+            len(shown) + 1,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=1,
+            truncate_legend=-1,
+            value_formatter=lambda v: f"{v:,.0f}",
+        )
+    )
+    rows = list(reversed(shown))
+    chart.x_labels = [_seat_label(*p) for p in rows]
+    for index, name in enumerate(("Assigned", "Unassigned", "Suspended"), start=1):
+        chart.add(name, [p[index] for p in rows])
+    return Chart(chart_id, caption, _inline(chart, chart_id, caption))
+
+
+def _seat_label(license_type: str, assigned: int, unassigned: int, suspended: int) -> str:
+    """``X4: 6 unassigned, 2 suspended``, leaving out a zero; ``all assigned`` when both are."""
+    parts = [f"{n:,} {word}" for n, word in ((unassigned, "unassigned"), (suspended, "suspended"))]
+    shown = [p for p, n in zip(parts, (unassigned, suspended), strict=True) if n]
+    return f"{license_type}: {', '.join(shown) or 'all assigned'}"
+
+
+def capped(items: Sequence[tuple[str, float]], limit: int = MAX_BARS) -> list[tuple[str, float]]:
+    """The first ``limit - 1`` items and one "other (N)" bar summing the rest, past ``limit``."""
+    if len(items) <= limit:
+        return list(items)
+    head, rest = items[: limit - 1], items[limit - 1 :]
+    return [*head, (f"{len(rest):,} others", round(sum(v for _, v in rest), 2))]
+
+
+def _inline(chart: Any, chart_id: str, caption: str) -> Markup:
+    """The chart as inline SVG markup with no script, comment, random id or URL."""
+    chart.uuid = chart_id  # pygal's random per-render id, used to scope its CSS
+    root = chart.render_tree()
+    for node in root.xpath("//comment() | //*[local-name()='script']"):
+        node.getparent().remove(node)
+    for title in root.xpath("/*/*[local-name()='title']"):
+        title.text = caption  # pygal names an untitled chart "Pygal"
+    root.set("role", "img")
+    root.set("aria-label", caption)
+    text = etree.tostring(root, encoding="unicode")
+    for uri in ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"):
+        prefix = "xmlns" if uri.endswith("svg") else "xmlns:xlink"
+        text = text.replace(f' {prefix}="{uri}"', "", 1)
+    return Markup(text)  # built by lxml from escaped text, never from raw strings
+
+
+def report_charts(report: Report) -> list[Chart]:
+    """Waste by license type and by site, and each pool's seat states, from the report's tables.
+
+    Only rows with something to show: a type or site with a known, non-zero waste; a pool with
+    seats. Sorted largest first, so the capped "others" bar holds the smallest.
+    """
+    cur = report.currency
+
+    def money(value: float) -> str:
+        return f"{cur} {value:,.2f}"
+
+    pools = report.pools.reindex(columns=list(POOL_COLUMNS))
+    sites = report.sites.reindex(columns=list(SITE_COLUMNS))
+    out = []
+    by_type = _largest(pools, "license_type", "monthly_waste")
+    if by_type:
+        out.append(waste_bars("waste-by-type", f"Monthly waste by license type ({cur})",
+                              by_type, money))  # fmt: skip
+    by_site = _largest(sites, "site", "monthly_waste")
+    if by_site:
+        out.append(waste_bars("waste-by-site", f"Monthly waste by site ({cur})", by_site, money))
+    seated = pools[pools.total.fillna(0) > 0].sort_values(
+        "total", ascending=False, kind="mergesort"
+    )
+    states = [
+        (str(t), int(a), int(u), int(s))
+        for t, a, u, s in zip(
+            seated.license_type, seated.assigned, seated.unassigned, seated.suspended, strict=True
+        )
+    ]
+    if states:
+        caption = "Seats per license type: assigned, unassigned, suspended"
+        out.append(seat_states("seats-by-pool", caption, states))
+    return out
+
+
+def _largest(table: pd.DataFrame, label: str, value: str) -> list[tuple[str, float]]:
+    """(label, value) for the rows with a known value above zero, largest first."""
+    shown = table[table[value].fillna(0) > 0].sort_values(value, ascending=False, kind="mergesort")
+    return [(str(k), float(v)) for k, v in zip(shown[label], shown[value], strict=True)]

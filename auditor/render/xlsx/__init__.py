@@ -1,0 +1,128 @@
+"""audit.xlsx: the workbook procurement works in, streamed so a million users fit in memory.
+
+Sheets, in order: Summary (key figures, the plan's saving, a native chart of waste per
+license type), Findings, Licenses (pools with price, cost and waste), Sites (the chargeback
+view), Users, Cancellation (procurement's worksheet, with Owner, Decision and Due to fill
+in), Reassign (Contacts paired with a seat already taxed in their state) and Tax (each
+mismatched license's service address beside its site's).
+
+openpyxl's write-only mode streams each row to disk, so sheet layout is decided before the
+first row and the Summary, written first, already knows whether a later sheet hits Excel's
+row limit. Every cell goes through :mod:`auditor.render.cells`, so tenant text is never a
+formula and numbers, money and dates keep their types. The tables come from the report as the
+engine built them: nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+from openpyxl import Workbook
+
+from auditor.chargeback import SITE_COLUMNS
+from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report, Snapshot
+from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.render.cells import money_format
+from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
+from auditor.render.xlsx.summary import write_summary
+from auditor.tax import TAX_COLUMNS
+
+#: Rows in an Excel sheet, header included; a sheet stops here and the Summary says so.
+EXCEL_MAX_ROWS: Final = 1_048_576
+
+#: Users sheet columns, in this order, taken from the snapshot's users table when present.
+USER_COLUMNS: Final = (
+    "user_id",
+    "email",
+    "first_name",
+    "last_name",
+    "status",
+    "site_id",
+    "site_name",
+    "licenses",
+    "seat_count",
+    "extension",
+    "phone_number",
+    "department",
+    "created_at",
+    "last_updated_at",
+    "deactivated_at",
+    "scim_provider",
+)
+
+_DATE_COLUMNS: Final = ("created_at", "last_updated_at", "deactivated_at")
+
+__all__ = ["EXCEL_MAX_ROWS", "USER_COLUMNS", "data_sheets", "write_xlsx"]
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """Write audit.xlsx; the registry stages it so a failed run leaves the old one intact."""
+    money = money_format(report.currency)
+    sheets = data_sheets(report)
+    limit = _max_data_rows()
+    notes = [
+        f"The {s.title} sheet holds the first {limit:,} of {len(s.frame):,} rows "
+        "(Excel's limit); the rest are left out of this workbook."
+        for s in sheets
+        if len(s.frame) > limit
+    ]
+    wb = Workbook(write_only=True)
+    write_summary(wb, report, money, notes)
+    for sheet in sheets:
+        write_sheet(wb, sheet, money, limit)
+    wb.save(path)
+
+
+def data_sheets(report: Report) -> list[DataSheet]:
+    """Every sheet after the Summary, in order, each over exactly its columns."""
+    return [
+        DataSheet("Findings", "Findings", _columns(report.findings, FINDING_COLUMNS)),
+        DataSheet("Licenses", "Licenses", _pools(report.pools)),
+        DataSheet("Sites", "Sites", _columns(report.sites, SITE_COLUMNS)),
+        DataSheet("Users", "Users", _users(report.snapshot)),
+        DataSheet(
+            "Cancellation",
+            "Cancellation",
+            _columns(report.cancellation, CANCELLATION_COLUMNS),
+            work=WORK_COLUMNS,
+        ),
+        DataSheet("Reassign", "Reassign", _columns(report.pairings, PAIRING_COLUMNS)),
+        DataSheet("Tax", "Tax", _columns(report.tax, TAX_COLUMNS)),
+    ]
+
+
+def _max_data_rows() -> int:
+    """Data rows a sheet can hold under its header (read at call time so tests can lower it)."""
+    return EXCEL_MAX_ROWS - 1
+
+
+def _columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` over exactly ``columns``; a table the report left empty gives no rows."""
+    return frame.reindex(columns=list(columns))
+
+
+def _pools(pools: pd.DataFrame) -> pd.DataFrame:
+    """The pools in POOL_COLUMNS order plus ``price_known``: an empty price is not a zero one."""
+    frame = pools.reindex(columns=list(POOL_COLUMNS))
+    return frame.assign(price_known=frame["monthly_price"].notna())
+
+
+def _users(snapshot: Snapshot | None) -> pd.DataFrame:
+    """The Users sheet's table: the USER_COLUMNS the snapshot has, with ISO date text as dates."""
+    if snapshot is None:
+        return pd.DataFrame(columns=list(USER_COLUMNS))
+    users = snapshot.users
+    frame = users.loc[:, [c for c in USER_COLUMNS if c in users.columns]]
+    for column in _DATE_COLUMNS:
+        if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = _as_dates(frame[column])
+    return frame
+
+
+def _as_dates(values: pd.Series) -> pd.Series:
+    """ISO 8601 text as naive UTC timestamps; text that is not a date stays text, not blank."""
+    parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+    naive = parsed.dt.tz_localize(None).astype(object)
+    return naive.where(parsed.notna(), values)

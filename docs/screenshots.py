@@ -1,0 +1,85 @@
+"""Regenerate the README's pictures from the demo tenant: `make docs` runs this.
+
+Nothing here is drawn by hand: the demo audit is written to a temporary folder, audit.html is
+photographed by Debian's headless Chromium (through playwright, as the browser tests do), and
+audit.xlsx is printed by LibreOffice Calc to PDF, whose first page (the Summary sheet, set to
+fit one page wide) pdftoppm turns into a PNG. The audit's clock is pinned, so the pictures
+change only when the reports do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from auditor.options import AuditOptions
+from auditor.pipeline import audit_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CHROMIUM = "/usr/bin/chromium"
+NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--hide-scrollbars"]  # fmt: skip
+
+
+def photograph_html(page: Path) -> list[Path]:
+    """The top of the page on a desktop (the money and the charts) and on a phone."""
+    desktop, phone = DOCS / "report-html.png", DOCS / "report-html-phone.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 1400})
+        tab.goto(page.as_uri(), wait_until="load")
+        tab.screenshot(path=str(desktop))
+        tab = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        tab.goto(page.as_uri(), wait_until="load")
+        tab.screenshot(path=str(phone))
+        browser.close()
+    return [desktop, phone]
+
+
+def photograph_summary(workbook: Path, work: Path) -> Path:
+    """The Summary sheet as LibreOffice Calc prints it, page 1 of the workbook's PDF."""
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        sys.exit("docs/screenshots.py: soffice and pdftoppm are needed: run `make system-deps`")
+    profile = (work / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(work), str(workbook)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    target = DOCS / "report-xlsx-summary.png"
+    # page 1 at 110 dpi, cropped to the printed area (the page's blank margins left out)
+    subprocess.run(
+        [pdftoppm, "-f", "1", "-l", "1", "-r", "110", "-png", "-singlefile",
+         "-x", "60", "-y", "90", "-W", "1110", "-H", "700",
+         str(work / f"{workbook.stem}.pdf"), str(target.with_suffix(""))],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return target
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="seat-auditor-docs-") as tmp:
+        work = Path(tmp)
+        result = audit_folder(
+            ROOT / "fixtures" / "demo",
+            work / "demo",
+            now=NOW,
+            options=AuditOptions(formats=("html", "xlsx")),
+        )
+        html, xlsx = (work / "demo" / "audit.html"), (work / "demo" / "audit.xlsx")
+        assert set(result.written) == {html, xlsx}
+        for path in [*photograph_html(html), photograph_summary(xlsx, work)]:
+            print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
