@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from auditor.render.cells import DATE_FORMAT, xlsx_cell, xlsx_value
+from auditor.render.cells import DATE_FORMAT, xlsx_cell, xlsx_column
 from auditor.render.xlsx.layout import (
     WIDTH_SAMPLE,
     add_table,
@@ -87,10 +87,17 @@ def write_sheet(wb: Workbook, sheet: DataSheet, money: str, max_rows: int) -> No
     widths += [w.width for w in sheet.work]
     prepare(ws, widths)
     header_row(ws, headers, widths)
-    formats = [money if c in MONEY_COLUMNS else None for c in columns]
-    for values in frame.head(count).itertuples(index=False, name=None):
-        cells = [xlsx_value(ws, v, number_format=f) for v, f in zip(values, formats, strict=True)]
-        ws.append([*cells, *_work_cells(ws, sheet.work)])
+    body = frame.head(count)
+    typed = [
+        xlsx_column(ws, body[c], number_format=money if c in MONEY_COLUMNS else None)
+        for c in body.columns
+    ]
+    if sheet.work:
+        for row in zip(*typed, strict=True):
+            ws.append([*row, *_work_cells(ws, sheet.work)])
+    else:
+        for row in zip(*typed, strict=True):
+            ws.append(row)
     _validate(ws, sheet.work, first=len(columns) + 1, rows=count)
     add_table(ws, sheet.table, headers, count)
 
