@@ -15,95 +15,27 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from auditor import __version__
+from auditor.cli_options import api_options, base_url_option, report_options
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gates import crossed
 from auditor.history_view import run_history
 from auditor.model import Report, Severity
-from auditor.options import DEFAULT_FORMATS, DEFAULT_HISTORY, AuditOptions, resolve
+from auditor.options import DEFAULT_HISTORY, AuditOptions, resolve
 from auditor.pipeline import AuditResult, CollectResult, audit_api, audit_folder, collect_folder
 from auditor.progress import ProgressLine
-from auditor.render import RENDERERS
 from auditor.rules._base import money_text
-from auditor.sources.admin_api import DEFAULT_BASE_URL, MAX_PAGE_SIZE, AdminApiSource
+from auditor.sources.admin_api import DEFAULT_BASE_URL, AdminApiSource
 from auditor.sources.apikey import resolve_api_key
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Where ``auditor demo`` finds the bundled demo tenant: the source tree's fixtures/.
 DEMO_TENANT = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
-
-
-def _formats(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    names = tuple(n.strip().lower() for n in value.split(",") if n.strip())
-    unknown = [n for n in names if n not in RENDERERS]
-    if unknown or not names:
-        raise click.BadParameter(
-            f"{', '.join(unknown) or 'nothing'} is not a format; choose from "
-            f"{', '.join(RENDERERS)} (comma-separated)."
-        )
-    return names
-
-
-def report_options(command: F) -> F:
-    """Options shared by every command that writes reports (flags override --config)."""
-    decorators = [
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Settings file (TOML); see README for its keys. Flags override it.",
-        ),
-        click.option(
-            "--format",
-            "formats",
-            callback=_formats,
-            help=f"Comma-separated report formats: {', '.join(RENDERERS)} "
-            f"(default: {','.join(DEFAULT_FORMATS)}).",
-        ),
-        click.option(
-            "--as-of",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="The audit date (YYYY-MM-DD); default: the snapshot's collected_at, else today.",
-        ),
-        click.option(
-            "--stale-after-days",
-            type=click.IntRange(min=0),
-            help="Days after deactivation before a user's seat counts as waste (default 30).",
-        ),
-        click.option("--tenant", help="Tenant name for the reports; default: the manifest's."),
-        click.option(
-            "--history",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help=f"SQLite history of audits (default: {DEFAULT_HISTORY}).",
-        ),
-        click.option("--no-history", is_flag=True, help="Keep no history for this run."),
-        click.option(
-            "--fail-on",
-            type=click.Choice([s.value for s in Severity], case_sensitive=False),
-            help="Exit 1 when an open finding has this severity or a higher one.",
-        ),
-        click.option(
-            "--fail-over-waste",
-            type=click.FloatRange(min=0),
-            help="Exit 1 when the monthly waste is over this amount.",
-        ),
-        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
 
 
 def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:
@@ -120,36 +52,6 @@ def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:
 
 def _config(path: Path | None) -> Config | None:
     return load_config(path) if path is not None else None
-
-
-def _base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    url = value.strip().rstrip("/")
-    scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
-        raise click.BadParameter(f"{value!r} is not an http(s) URL, e.g. {DEFAULT_BASE_URL}.")
-    return url
-
-
-def api_options(command: F) -> F:
-    """Options shared by every command that reads the 8x8 Administration API."""
-    decorators = [
-        click.option(
-            "--page-size",
-            type=click.IntRange(1, MAX_PAGE_SIZE),
-            help=f"Records per page (1-{MAX_PAGE_SIZE}); default {MAX_PAGE_SIZE}, "
-            "falling back to 100 if the server refuses it.",
-        ),
-        click.option(
-            "--api-key-file",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="A file holding the API key; default: the EIGHTX8_API_KEY variable.",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
 
 
 def _source(
@@ -219,7 +121,7 @@ def cli() -> None:
 @cli.command()
 @click.option(
     "--base-url",
-    callback=_base_url,
+    callback=base_url_option,
     help=f"The Administration API's base URL (default: the config's, else {DEFAULT_BASE_URL}).",
 )
 @click.option(
@@ -269,7 +171,7 @@ def collect(
 )
 @click.option(
     "--base-url",
-    callback=_base_url,
+    callback=base_url_option,
     help="Collect from this 8x8 Administration API instead of reading --input "
     "(needs --licenses and --prices).",
 )
