@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from auditor.frames import member
 from auditor.history import PreviousRun, open_history
 from auditor.model import Changes, Report
 
@@ -44,7 +45,7 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
     findings["days_open"] = (pd.Timestamp(as_of) - opened).dt.days.astype("int64")
     current = set(findings.id)
     before = set(prev.id)
-    resolved = prev[~prev.id.isin(current)].sort_values("id")
+    resolved = prev[~member(prev.id, current)].sort_values("id")
     saving = _saving(findings, prev, waste_rules)
     changes = Changes(
         previous_as_of=None if previous is None else previous.as_of,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from auditor import __version__, chargeback, plan, suppress
 from auditor.config import Suppression
+from auditor.frames import member
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -148,7 +149,7 @@ def _pools(snapshot: Snapshot, findings: pd.DataFrame) -> pd.DataFrame:
     price = table.price_cents.astype("Int64")
     live = findings[~findings.suppressed]
     stale_ids = live.entity_id[live.rule.eq(_STALE)]
-    stale = snapshot.holdings[snapshot.holdings.user_id.isin(stale_ids)]
+    stale = snapshot.holdings[member(snapshot.holdings.user_id, stale_ids)]
     # A suppressed unassigned-seats finding (spares kept on purpose) is not waste either.
     idle = table.index.isin(live.entity_id[live.rule.eq(_UNASSIGNED)])
     unassigned = table.unassigned.where(idle, 0)

@@ -23,6 +23,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from auditor.frames import member
 from auditor.model import Kind, LicenseStatus, Snapshot
 from auditor.rules._base import join_ids, money, user_label
 
@@ -71,7 +72,7 @@ def pairings(snapshot: Snapshot, contact_ids: pd.Series) -> pd.DataFrame:
     if units is None or contact_ids.empty:
         return empty
     users = snapshot.users
-    people = users[users.user_id.isin(contact_ids) & users.site_state.notna()]
+    people = users[member(users.user_id, contact_ids) & users.site_state.notna()]
     people = people[people.site_country.notna()].sort_values("user_id", kind="mergesort")
     people = people.assign(
         user=user_label(people).to_numpy(),
@@ -118,7 +119,7 @@ def cancellation(
     """
     pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
     pools["kind"] = pools.kind.fillna(Kind.SEAT.value)
-    stale = snapshot.holdings[snapshot.holdings.user_id.isin(stale_ids)]
+    stale = snapshot.holdings[member(snapshot.holdings.user_id, stale_ids)]
     held = stale.groupby("license_type").size()
     pools["held_by_stale_users"] = (
         pools.license_type.map(held).fillna(0).astype("int64").where(pools.kind.eq("seat"), 0)
@@ -156,7 +157,7 @@ def recommend(
     if pairs.empty:
         return findings
     by_user = pairs.set_index("user_id")
-    paired = findings.rule.eq(contact_rule) & findings.entity_id.isin(by_user.index)
+    paired = findings.rule.eq(contact_rule) & member(findings.entity_id, by_user.index)
     hits = by_user.reindex(findings.entity_id[paired])
     cents = (hits.monthly_price * 100).round().astype("Int64")
     where = hits.state.astype(str) + ", " + hits.country.astype(str)

@@ -18,6 +18,7 @@ from auditor import normalize as norm
 from auditor.catalogue import Catalogue, load_prices
 from auditor.csvio import input_file, read_table
 from auditor.errors import InputError
+from auditor.frames import member
 from auditor.inventory import Inventory, load_inventory
 from auditor.model import Kind, LicenseStatus, Snapshot
 from auditor.tables import SITES, USERS
@@ -234,7 +235,7 @@ def _assignee_warnings(inventory: Inventory, users: pd.DataFrame, label: str) ->
     if inventory.licenses is None:
         return []
     assignees = inventory.licenses.assigned_to
-    unknown = assignees.ne("") & ~assignees.isin(users.user_id)
+    unknown = assignees.ne("") & ~member(assignees, users.user_id)
     if not unknown.any():
         return []
     first = int(unknown.to_numpy().nonzero()[0][0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from auditor.frames import member
 from auditor.model import Kind, Settings, Severity, Snapshot
 from auditor.rules._base import money, money_severity, needs_holdings, results, rule, user_label
 
@@ -102,7 +103,7 @@ def _held_seats(snapshot: Snapshot, user_ids: pd.Series) -> pd.Series:
 
     Built one license type at a time (a tenant has a handful), never one user at a time.
     """
-    held = snapshot.holdings[snapshot.holdings.user_id.isin(user_ids)]
+    held = snapshot.holdings[member(snapshot.holdings.user_id, user_ids)]
     held = held.merge(snapshot.types, on="license_type", how="left")
     held = held[held.kind.eq(Kind.SEAT.value)]
     wide = pd.crosstab(held.user_id, held.license_type).gt(0)
