@@ -118,6 +118,39 @@ def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+def write_tenant(
+    folder: Path,
+    users: Sequence[dict[str, Any]],
+    licenses: Sequence[dict[str, Any]] | None = None,
+    sites: Sequence[dict[str, Any]] = SITES,
+    prices: Sequence[dict[str, Any]] = PRICES,
+) -> Path:
+    """Write a snapshot folder from rows; licenses default to exactly what the users hold.
+
+    The ``tenant`` fixture's body, callable where a function-scoped fixture cannot be used
+    (a module-scoped tenant shared by many tests).
+    """
+    folder.mkdir()
+    if licenses is None:
+        site_state = {s["site_id"]: s["state"] for s in sites}
+        licenses = [
+            unit(
+                f"L-{u['user_id']}-{t}",
+                t,
+                "ASSIGNED",
+                u["user_id"],
+                state=site_state.get(u["site"], "CA"),
+            )
+            for u in users
+            for t in filter(None, (x.strip() for x in u.get("licenses", "").split(";")))
+        ]
+    write_csv(folder / "users.csv", users)
+    write_csv(folder / "sites.csv", sites)
+    write_csv(folder / "licenses.csv", licenses, header=list(unit("x", "x")))
+    write_csv(folder / "prices.csv", prices)
+    return folder
+
+
 @pytest.fixture
 def tenant(tmp_path: Path) -> TenantFactory:
     """Write a snapshot folder from rows; licenses default to exactly what the users hold."""
@@ -131,25 +164,7 @@ def tenant(tmp_path: Path) -> TenantFactory:
         name: str | None = None,
     ) -> Path:
         folder = tmp_path / (name or f"tenant{next(counter)}")
-        folder.mkdir()
-        if licenses is None:
-            site_state = {s["site_id"]: s["state"] for s in sites}
-            licenses = [
-                unit(
-                    f"L-{u['user_id']}-{t}",
-                    t,
-                    "ASSIGNED",
-                    u["user_id"],
-                    state=site_state.get(u["site"], "CA"),
-                )
-                for u in users
-                for t in filter(None, (x.strip() for x in u.get("licenses", "").split(";")))
-            ]
-        write_csv(folder / "users.csv", users)
-        write_csv(folder / "sites.csv", sites)
-        write_csv(folder / "licenses.csv", licenses, header=list(unit("x", "x")))
-        write_csv(folder / "prices.csv", prices)
-        return folder
+        return write_tenant(folder, users, licenses, sites, prices)
 
     return make
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
 from auditor.model import ALL_FINDING_COLUMNS, Report
 from auditor.render.cells import FORMULA_PREFIXES
+
+#: RFC 4180's record separator. Python's csv writer quotes a field for the delimiter, the
+#: quote and the characters of the line terminator only: with ``"\n"`` a lone CR in tenant
+#: text (``Line one\rLine two``) went out unquoted, and every reader split the row there.
+LINE_END: Final = "\r\n"
 
 
 def defuse(column: pd.Series) -> pd.Series:
@@ -25,4 +31,4 @@ def write_csv(report: Report, path: Path) -> None:
         if column not in ("monthly_cost", "cost_known"):
             table[column] = defuse(table[column])
     table["monthly_cost"] = table.monthly_cost.map("{:.2f}".format)
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator=LINE_END)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.model import LicenseStatus, Report
-from auditor.render.csv import defuse
+from auditor.render.csv import LINE_END, defuse
 
 FOCUS_VERSION = "1.2"
 
@@ -90,8 +90,8 @@ def focus_table(report: Report) -> pd.DataFrame:
 
 
 def write_focus(report: Report, path: Path) -> None:
-    """Write focus.csv; text columns are formula-safe like findings.csv."""
+    """Write focus.csv; text columns are formula-safe, and records end, like findings.csv."""
     table = focus_table(report)
     for column in ("BillingAccountId", "BillingAccountName", "ChargeDescription", "SkuId"):
         table[column] = defuse(table[column])
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.2f")
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator=LINE_END, float_format="%.2f")
