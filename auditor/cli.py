@@ -69,6 +69,16 @@ def _collect_line(result: CollectResult) -> str:
     )
 
 
+def _say(text: str) -> None:
+    """One line on stderr, with tenant text's control and bidi characters shown escaped.
+
+    Names come from the tenant: a CR would overwrite the line on a terminal, a right-to-left
+    override reorder it, a NUL or escape sequence reach the terminal as such.
+    """
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    click.echo(shown, err=True)
+
+
 def _summary_line(report: Report) -> str:
     s = report.summary
     counts = ", ".join(
@@ -95,15 +105,15 @@ def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
     report = result.report
     if not quiet:
         for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _say(f"warning: {warning}")
         for skipped in report.skipped:
-            click.echo(f"skipped {skipped.rule}: {skipped.reason}", err=True)
-        click.echo(_summary_line(report), err=True)
+            _say(f"skipped {skipped.rule}: {skipped.reason}")
+        _say(_summary_line(report))
         for path in result.written:
             click.echo(str(path))
     reasons = crossed(report, options.fail_on, options.fail_over_waste)
     for reason in reasons:
-        click.echo(f"auditor: gate crossed: {reason}", err=True)
+        _say(f"auditor: gate crossed: {reason}")
     if reasons:
         raise click.exceptions.Exit(1)
 
@@ -311,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("auditor: interrupted; no report was changed.", err=True)
         return 143 if isinstance(stop.__cause__, _Terminated) else 130
     except AuditorError as exc:
-        click.echo(f"auditor: error: {exc}", err=True)
+        _say(f"auditor: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt as stop:
         click.echo("auditor: interrupted; no report was changed.", err=True)

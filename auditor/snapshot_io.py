@@ -59,7 +59,9 @@ def save(
         written = []
         for name, table in tables.items():
             path = staging / f"{name}.csv"
-            table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            # CRLF, as RFC 4180 has it: Python's csv module quotes a field holding a CR only
+            # when the line ends in CR, and an unquoted CR splits the record on reading.
+            table.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
             written.append(path.name)
         text = json.dumps(dict(manifest), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         (staging / "manifest.json").write_text(text, encoding="utf-8")

@@ -56,8 +56,8 @@ def apply(
         if not item.active(as_of):
             if hits.any():
                 warnings.append(
-                    f"The suppression of {item.rule} {item.entity!r} ({item.reason}; owner "
-                    f"{item.owner}) expired on {item.expires}; its {int(hits.sum())} finding(s) "
+                    f"The suppression of {item.rule} {item.entity!r} ({item.reason!r}; owner "
+                    f"{item.owner!r}) expired on {item.expires}; its {int(hits.sum())} finding(s) "
                     "count again."
                 )
             continue

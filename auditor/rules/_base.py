@@ -161,10 +161,24 @@ def join_ids(ids: pd.Series, limit: int = 10) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
+#: Unicode's explicit direction controls: embeddings, overrides, isolates and marks.
+_BIDI = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def isolate(text: pd.Series) -> pd.Series:
+    """Tenant text that carries direction controls, wrapped in a first-strong isolate.
+
+    A right-to-left override in a name would otherwise reverse the rest of the sentence it
+    is quoted in; isolated, it reorders only itself. Text without such controls is unchanged.
+    """
+    risky = text.str.contains(_BIDI, regex=True)
+    return text.where(~risky, "\u2068" + text + "\u2069")
+
+
 def user_label(users: pd.DataFrame) -> pd.Series:
     """How a user is named in a finding: full name and email, or whatever of them exists."""
-    name = (users.first_name + " " + users.last_name).str.strip()
-    email = users.email.where(users.email.ne(""), users.user_id)
+    name = isolate((users.first_name + " " + users.last_name).str.strip())
+    email = isolate(users.email.where(users.email.ne(""), users.user_id))
     return (name + " <" + email + ">").where(name.ne(""), email)
 
 

@@ -210,3 +210,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     assert code == 0, stderr
     report: dict[str, Any] = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     return Run(snapshot, out, code, stdout, stderr, report)
+
+
+def isolated(name: str) -> str:
+    """A user's name as a finding quotes it: wrapped in a first-strong isolate (U+2068 ...
+    U+2069) when it holds a direction control, so it cannot reorder the sentence around it."""
+    return f"\u2068{name}\u2069" if "\u202e" in name else name

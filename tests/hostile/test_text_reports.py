@@ -27,6 +27,7 @@ from tests.hostile.conftest import (
     TENANT,
     Case,
     Run,
+    isolated,
     recover,
     run_cli,
 )
@@ -70,14 +71,17 @@ def test_json_carries_the_text_exactly(hostile_run: Run, case: Case) -> None:
     """Each field that held the string gives it back, in every table it reaches."""
     text, key = case.loaded, case.key
     contact = hostile_run.finding(f"contact-without-license:c-{key}")
-    assert contact["title"] == f"{text} Test <c-{key}@example.com> is active but holds no license"
+    name = isolated(f"{text} Test")
+    assert contact["title"] == f"{name} <c-{key}@example.com> is active but holds no license"
     assert f"(provisioned by {text})" in contact["detail"]
     assert contact["site"] == case.site
     by_id = hostile_run.finding(f"contact-without-license:{text}")
     assert by_id["entity_id"] == text
-    assert by_id["title"] == f"{text} is active but holds no license"
+    assert by_id["title"] == f"{isolated(text)} is active but holds no license"
     stale = hostile_run.finding(f"stale-deactivated-user:s-{key}")
-    assert stale["title"] == f"{text} <s-{key}@example.com> is deactivated but still holds {text}"
+    assert stale["title"] == (
+        f"{isolated(text)} <s-{key}@example.com> is deactivated but still holds {text}"
+    )
     assert stale["license_type"] == text
     assert stale["site"] == case.site
     assert (stale["suppressed"], stale["suppression_reason"], stale["suppression_owner"]) == (
@@ -91,9 +95,8 @@ def test_json_carries_the_text_exactly(hostile_run: Run, case: Case) -> None:
     assert (licenses[text]["total"], licenses[text]["holders"]) == (2, 1)  # held by its alias
     sites = {s["site_id"]: s["site"] for s in hostile_run.report["sites"]}
     assert sites[text] == case.site
-    assert any(
-        f"({case.reason}; owner {case.reason}) expired" in w for w in hostile_run.report["warnings"]
-    )
+    expired = f"({case.reason!r}; owner {case.reason!r}) expired"
+    assert any(expired in w for w in hostile_run.report["warnings"])
 
 
 def test_nul_bytes_are_removed_with_a_warning_per_file(hostile_run: Run) -> None:
@@ -178,8 +181,10 @@ def test_stdout_lists_the_reports_and_the_summary_is_one_line(hostile_run: Run) 
     lines = hostile_run.stderr.split("\n")[:-2]
     assert lines
     assert [line for line in lines if not line.startswith("warning: ")] == []
-    # Not asserted: the expired-suppression warnings print the config's reason and owner
-    # raw (auditor/suppress.py), CR, U+202E and NUL included; see the hostile-text report.
+    # Tenant text reaches stderr with its control and direction characters escaped: a CR
+    # would overwrite the line on a terminal, U+202E reorder it, a NUL reach the terminal.
+    for raw in ("\r", "\u202e", "\x00", "\t"):
+        assert raw not in hostile_run.stderr
 
 
 # --- a tenant name that starts with a tab or a carriage return ---------------------------
@@ -194,11 +199,12 @@ def test_tenant_name_starting_with_tab_or_cr(
     and a CR inside a CSV field does not split the row."""
     folder = tenant([user("u1", licenses="X2")])
     out = tmp_path / "out"
-    code, _, _ = run_cli(
+    code, _, err = run_cli(
         ["audit", "--input", str(folder), "--out", str(out), "--tenant", name, "--no-history",
          "--format", "json,xlsx,focus"]
     )  # fmt: skip
     assert code == 0
+    assert name[0] not in err  # shown escaped (\\t, \\r), never raw on the terminal
     assert json.loads((out / "audit.json").read_text(encoding="utf-8"))["tenant"] == name
     rows = read_rows(out / "focus.csv")
     assert [r["SkuId"] for r in rows] == ["X2"]
@@ -206,5 +212,3 @@ def test_tenant_name_starting_with_tab_or_cr(
     wb = openpyxl.load_workbook(out / "audit.xlsx")
     (cell,) = [row[1] for row in wb["Summary"].iter_rows() if row[0].value == "Tenant"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (name, "s", True)
-    # The summary line on stderr prints a CR in the tenant's name raw (cli._summary_line), so
-    # a terminal overwrites the line; reported to the CLI's owner, not asserted here.

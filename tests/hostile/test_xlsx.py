@@ -117,7 +117,7 @@ def test_hostile_text_is_string_cells(
         assert cell.quotePrefix == case.loaded.startswith(FORMULA_STARTS)
     licenses = [c.value for c in workbook["Licenses"]["A"]]
     assert case.loaded in licenses
-    reason = case.reason.replace("\0", "")  # not a character XML can carry
+    reason = repr(case.reason)  # quoted, control characters escaped (a NUL as \\x00)
     assert any(f"({reason}; owner {reason}) expired" in text for text in cells_by_text)
 
 
