@@ -17,6 +17,12 @@ import pytest
 from auditor.model import Changes
 from auditor.options import AuditOptions
 from auditor.pipeline import AuditResult, audit_folder
+from auditor.render.charts import (
+    MAX_TREND_RUNS,
+    TREND_DATES_SHOWN,
+    TREND_VALUES_PRINTED,
+    trend_chart,
+)
 from auditor.render.historyview import MAX_HTML_CHANGES, MAX_HTML_SUPPRESSED
 from auditor.render.html import render_html
 from tests.conftest import NOW, TenantFactory, user
@@ -243,3 +249,33 @@ def test_long_lists_are_capped_and_point_to_the_workbook() -> None:
     assert "and 30 more" in element(text, "more-resolved", "</p>")
     assert len(rows_of(text, "suppressions-table")) == MAX_HTML_SUPPRESSED + 1  # and the header
     assert f"all {count:,}" in element(text, "more-suppressed", "</p>")
+
+
+def test_a_long_history_shows_the_latest_audits_with_few_labels() -> None:
+    runs = 40
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=30 * i) for i in range(runs)]
+    trend = pd.DataFrame(
+        {
+            "as_of": days,
+            "findings": 10,
+            "suppressed": 0,
+            "monthly_cost": 1000.0,
+            "monthly_waste": [100.0 + i for i in range(runs)],
+            "realised_monthly_saving": 0.0,
+        }
+    )
+    chart = trend_chart(dataclasses.replace(make_report(), trend=trend))
+    assert chart is not None
+    assert chart.caption == f"Monthly waste at each audit (USD): the last {MAX_TREND_RUNS} of 40"
+    labels = Page(str(chart.svg)).svg_text
+    dates = {t for t in labels if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)}
+    assert 0 < len(dates) <= TREND_DATES_SHOWN
+    assert days[-1].isoformat() in dates  # the latest audit is always labelled
+    assert days[runs - MAX_TREND_RUNS - 1].isoformat() not in labels  # older ones left out
+    printed = r"<text[^>]*>139\.00</text>"  # an amount written on its bar
+    assert not re.search(printed, str(chart.svg))  # too many bars to print each amount
+    few = trend.tail(TREND_VALUES_PRINTED)
+    small = trend_chart(dataclasses.replace(make_report(), trend=few))
+    assert small is not None
+    assert re.search(printed, str(small.svg))
+    assert trend_chart(dataclasses.replace(make_report(), trend=trend.tail(1))) is None
