@@ -86,6 +86,51 @@ def with_trend(report: Report, runs: pd.DataFrame) -> Report:
     return dataclasses.replace(report, trend=trend)
 
 
+#: Columns of :func:`change_table`: whether the finding is new or resolved, then the finding.
+CHANGE_COLUMNS: tuple[str, ...] = (
+    "change",
+    "id",
+    "rule",
+    "severity",
+    "entity_type",
+    "entity_id",
+    "title",
+    "monthly_cost",
+    "suppressed",
+    "first_seen",
+)
+
+
+def change_table(report: Report) -> pd.DataFrame:
+    """The findings new since the previous run, then the ones resolved, one row each.
+
+    New findings keep the report's order (most urgent and costly first); resolved ones come
+    from the previous run's rows in the history, costliest first, with their cost then and
+    the day they were first seen. Empty when the audit keeps no history.
+    """
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+    if report.changes is None:
+        return empty
+    findings = report.findings
+    new = findings[findings.id.isin(set(report.changes.new))].assign(change="new")
+    gone = report.resolved if report.resolved is not None else pd.DataFrame()
+    if len(gone):
+        seen = pd.to_datetime(gone.first_seen.astype(str), errors="coerce")
+        gone = gone.assign(
+            change="resolved",
+            monthly_cost=gone.monthly_cost_cents.astype("int64") / 100,
+            suppressed=gone.suppressed.astype(bool),
+            first_seen=seen.dt.date.astype(object).where(seen.notna(), None),
+        ).sort_values(["monthly_cost", "id"], ascending=[False, True], kind="mergesort")
+    parts = [p.reindex(columns=list(CHANGE_COLUMNS)) for p in (new, gone) if len(p)]
+    if not parts:
+        return empty
+    table = pd.concat(parts, ignore_index=True)
+    table["monthly_cost"] = table.monthly_cost.astype("float64")
+    table["suppressed"] = table.suppressed.eq(True)
+    return table
+
+
 @contextmanager
 def recorded(report: Report, path: Path, waste_rules: set[str]) -> Iterator[Report]:
     """Compare ``report`` with the history at ``path``, record it, and yield the result.

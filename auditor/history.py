@@ -85,7 +85,9 @@ class PreviousRun:
     """The run before this one, for the same tenant: what ``changes`` compares against."""
 
     as_of: dt.date
-    findings: pd.DataFrame  # id, rule, title, entity_id, monthly_cost_cents, suppressed, first_seen
+    #: id, rule, severity, title, entity_type, entity_id, monthly_cost_cents, suppressed,
+    #: first_seen (ISO text)
+    findings: pd.DataFrame
 
 
 class History:
@@ -104,8 +106,8 @@ class History:
         if row is None:
             return None
         findings = pd.read_sql_query(
-            "SELECT id, rule, severity, title, entity_id, monthly_cost_cents, suppressed, "
-            "first_seen FROM findings WHERE run_id = ?",
+            "SELECT id, rule, severity, title, entity_type, entity_id, monthly_cost_cents, "
+            "suppressed, first_seen FROM findings WHERE run_id = ?",
             self._db,
             params=(row[0],),
         )

@@ -65,5 +65,43 @@ def apply(
         out.loc[fresh, "suppressed"] = True
         out.loc[fresh, "suppression_reason"] = item.reason
         out.loc[fresh, "suppression_owner"] = item.owner
-        out.loc[fresh, "suppression_expires"] = item.expires.isoformat() if item.expires else None
+        out.loc[fresh, "suppression_expires"] = item.expires
     return out, warnings
+
+
+#: Columns of :func:`suppressed_table`: the finding, then the suppression it is under.
+SUPPRESSED_COLUMNS = (
+    "id",
+    "rule",
+    "entity_type",
+    "entity_id",
+    "title",
+    "monthly_cost",
+    "reason",
+    "owner",
+    "expires",
+)
+
+
+def suppressed_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The suppressed findings with their reason, owner and expiry, soonest expiry first.
+
+    What the reports list under Suppressions: the accepted findings, so a reader can check
+    every acceptance is still right; the ones expiring soonest need a decision first, and
+    those that never expire come last.
+    """
+    if "suppressed" not in findings.columns:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPRESSED_COLUMNS})
+    muted = findings[findings.suppressed.eq(True)]
+    table = muted.rename(
+        columns={
+            "suppression_reason": "reason",
+            "suppression_owner": "owner",
+            "suppression_expires": "expires",
+        }
+    ).reindex(columns=list(SUPPRESSED_COLUMNS))
+    order = pd.to_datetime(table.expires.astype(object), errors="coerce")
+    table = table.assign(_order=order).sort_values(
+        ["_order", "rule", "entity_id"], na_position="last", kind="mergesort"
+    )
+    return table.drop(columns="_order").reset_index(drop=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.changes import recorded
+from auditor.changes import CHANGE_COLUMNS, change_table, recorded
 from auditor.engine import run
 from auditor.errors import InputError
 from auditor.history import SCHEMA_VERSION, open_history, read_history
@@ -193,3 +193,45 @@ def test_not_a_history(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(InputError, match="history"), open_history(junk):
         pass
+
+
+def test_change_table_lists_new_then_resolved_with_cost_then(
+    tenant: TenantFactory, tmp_path: Path
+) -> None:
+    history = tmp_path / "history.sqlite"
+    people = [
+        user("gone", status="INACTIVE", licenses="X4", deactivated_at="2026-01-01"),
+        user("c1", extension="1001"),
+    ]
+    held = [unit("L1", "X4", "ASSIGNED", "gone"), unit("S1", "X2", "UNASSIGNED")]
+    first = audit_into(tenant(people, held), history, dt.date(2026, 10, 1))
+    assert change_table(first).change.tolist() == ["new"] * len(first.findings)
+    later = [user("gone", status="INACTIVE", deactivated_at="2026-01-01"),
+             user("c1", extension="1001"), user("c2", scim_provider="okta")]  # fmt: skip
+    second = audit_into(tenant(later, [held[1]]), history, dt.date(2026, 11, 1))
+    table = change_table(second)
+    assert tuple(table.columns) == CHANGE_COLUMNS
+    assert table.change.tolist() == ["new", "resolved"]
+    new, gone = table.iloc[0], table.iloc[1]
+    assert (new.id, new.first_seen, new.monthly_cost) == (
+        "contact-without-license:c2", dt.date(2026, 11, 1), 0.0
+    )  # fmt: skip
+    assert (gone.id, gone.severity, gone.entity_type) == (
+        "stale-deactivated-user:gone", "medium", "user"
+    )  # fmt: skip
+    assert (gone.monthly_cost, gone.first_seen, gone.suppressed) == (
+        34.0, dt.date(2026, 10, 1), False
+    )  # fmt: skip
+
+
+def test_change_table_is_empty_without_a_history(tenant: TenantFactory) -> None:
+    report = run(
+        load(tenant([user("c1", extension="1")])),
+        Settings(as_of=dt.date(2026, 11, 1)),
+        tenant="Acme",
+        generated_at=NOW,
+    )
+    assert report.changes is None
+    table = change_table(report)
+    assert table.empty
+    assert tuple(table.columns) == CHANGE_COLUMNS

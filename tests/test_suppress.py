@@ -12,7 +12,7 @@ from auditor.engine import run
 from auditor.errors import InputError
 from auditor.model import Report, Settings
 from auditor.snapshot import load
-from auditor.suppress import check_rules
+from auditor.suppress import SUPPRESSED_COLUMNS, check_rules, suppressed_table
 from tests.conftest import NOW
 
 AS_OF = dt.date(2026, 11, 1)
@@ -35,7 +35,7 @@ def test_suppressed_findings_stay_but_leave_the_waste(tiny_dir: Path) -> None:
     flagged = muted.findings.set_index("id")
     assert flagged.loc["stale-deactivated-user:u2", "suppressed"]
     assert flagged.loc["stale-deactivated-user:u2", "suppression_reason"] == "legal hold"
-    assert flagged.loc["stale-deactivated-user:u2", "suppression_expires"] == "2027-01-01"
+    assert flagged.loc["stale-deactivated-user:u2", "suppression_expires"] == dt.date(2027, 1, 1)
     assert flagged.loc["unassigned-billed-seats:X4", "suppression_owner"] == "it@x"
     assert not flagged.loc["unassigned-billed-seats:X2", "suppressed"]
     assert plain.summary.monthly_waste == 82.0
@@ -64,3 +64,31 @@ def test_suppression_on_its_expiry_day_still_applies(tiny_dir: Path) -> None:
 def test_unknown_rule_in_a_suppression_is_an_error() -> None:
     with pytest.raises(InputError, match="'stale-user' is not a rule id"):
         check_rules([Suppression("stale-user", "u1", "r", "o")], ["stale-deactivated-user"])
+
+
+def test_suppressed_table_lists_the_accepted_soonest_expiry_first(tiny_dir: Path) -> None:
+    report = audit_with(
+        tiny_dir,
+        Suppression("unassigned-billed-seats", "X*", "spares", "it@x"),
+        Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x", dt.date(2027, 1, 1)),
+        Suppression("tax-address-mismatch", "L4", "moving", "fac@x", dt.date(2026, 12, 1)),
+    )
+    table = suppressed_table(report.findings)
+    assert tuple(table.columns) == SUPPRESSED_COLUMNS
+    assert table.id.tolist() == [
+        "tax-address-mismatch:L4",
+        "stale-deactivated-user:u2",
+        "unassigned-billed-seats:X2",
+        "unassigned-billed-seats:X4",
+    ]  # dated ones by expiry, then those that never expire
+    first = table.iloc[0]
+    assert (first.reason, first.owner, first.expires) == ("moving", "fac@x", dt.date(2026, 12, 1))
+    assert first.monthly_cost == 24.0
+    assert table.expires.iloc[-1] is None
+
+
+def test_suppressed_table_is_empty_when_nothing_is_suppressed(tiny_dir: Path) -> None:
+    report = audit_with(tiny_dir)
+    assert suppressed_table(report.findings).empty
+    bare = report.findings.drop(columns=["suppressed"])  # a table from before the engine
+    assert tuple(suppressed_table(bare).columns) == SUPPRESSED_COLUMNS

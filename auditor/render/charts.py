@@ -13,6 +13,7 @@ serializer, and nothing here is ever parsed back as markup from text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,6 +29,14 @@ from auditor.model import POOL_COLUMNS, Report
 
 #: Bars shown per chart; the rest are summed into one "other" bar.
 MAX_BARS: Final = 25
+
+#: Audits the trend line shows (the latest ones); the workbook's Trend sheet has every run.
+MAX_TREND_RUNS: Final = 36
+
+#: Up to this many audits, the trend prints each amount on its bar (readable on paper).
+TREND_VALUES_PRINTED: Final = 8
+#: Dates written under the trend's bars at most, so they fit side by side on a phone.
+TREND_DATES_SHOWN: Final = 4
 
 _FONT: Final = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
@@ -122,6 +131,56 @@ def seat_states(chart_id: str, caption: str, pools: Sequence[tuple[str, int, int
     for index, name in enumerate(("Assigned", "Unassigned", "Suspended"), start=1):
         chart.add(name, [p[index] for p in rows])
     return Chart(chart_id, caption, _inline(chart, chart_id, caption))
+
+
+def waste_trend(
+    chart_id: str, caption: str, runs: Sequence[tuple[str, float]], money: Callable[[float], str]
+) -> Chart:
+    """The monthly waste at each audit (oldest first), one bar per audit.
+
+    Bars rather than a line: each audit is a separate count, not a continuous measure, and a
+    bar keeps its amount on top where a line's end labels fall off the plot. The axis starts
+    at zero so a small drop does not look like a collapse. With few audits each bar carries
+    its amount; with many, only every few dates are written, so the labels never overlap.
+    """
+    every = math.ceil(len(runs) / TREND_DATES_SHOWN)
+    chart = pygal.Bar(
+        **_base(
+            [WASTE],
+            0,
+            height=300,
+            show_legend=False,
+            show_x_labels=True,
+            print_values=len(runs) <= TREND_VALUES_PRINTED,
+            print_values_position="top",
+            truncate_label=-1,
+            value_formatter=money,
+            margin_top=24,
+            margin_right=40,  # room for the latest date, centred under the last bar
+        )
+    )
+    chart.x_labels = [
+        label if (len(runs) - 1 - i) % every == 0 else "" for i, (label, _) in enumerate(runs)
+    ]  # counted from the latest audit, which is always labelled
+    chart.add("Monthly waste", [value for _, value in runs])
+    return Chart(chart_id, caption, _inline(chart, chart_id, caption))
+
+
+def trend_chart(report: Report) -> Chart | None:
+    """The waste trend over the tenant's recorded audits; None before there are two."""
+    trend = report.trend
+    if trend is None or len(trend) < 2:
+        return None
+    cur = report.currency
+    shown = trend.tail(MAX_TREND_RUNS)
+    runs = [
+        (d.isoformat(), float(w)) for d, w in zip(shown.as_of, shown.monthly_waste, strict=True)
+    ]
+    caption = f"Monthly waste at each audit ({cur})"
+    if len(trend) > len(shown):
+        caption += f": the last {len(shown):,} of {len(trend):,}"
+    # the caption names the currency, so the amounts leave it out and stay narrow
+    return waste_trend("waste-trend", caption, runs, lambda v: f"{v:,.2f}")
 
 
 def _seat_label(license_type: str, assigned: int, unassigned: int, suspended: int) -> str:

@@ -1,14 +1,14 @@
 """audit.html: one self-contained page that leads with the money, for finance, IT and a phone.
 
 The page is rendered by jinja2 with autoescape on and StrictUndefined, from the plain view
-rows of :mod:`auditor.render.htmlview` and the inline SVG charts of :mod:`auditor.render.charts`
+rows of :mod:`auditor.render.htmlview`, :mod:`~auditor.render.planview` and
+:mod:`~auditor.render.historyview` and the inline SVG charts of :mod:`auditor.render.charts`
 (the only markup the template does not escape: lxml builds it from escaped text), so tenant
 text is always escaped (never by hand, never through f-strings) and a misspelt field fails the
 render instead of printing nothing. It stays small at any tenant size: at most
-:data:`MAX_HTML_FINDINGS` finding rows, :data:`~auditor.render.htmlview.MAX_HTML_SITES` sites and
-:data:`MAX_HTML_PAIRS` pairs are inlined, charts are capped at 25 bars, and the page says how
-many more audit.xlsx and findings.csv hold.
-"""
+:data:`MAX_HTML_FINDINGS` finding rows, 100 sites, 200 pairs, and 200 each of the new, resolved
+and suppressed findings are inlined, charts are capped at 25 bars (the trend at 36 audits),
+and the page says how many more audit.xlsx and findings.csv hold."""
 
 from __future__ import annotations
 
@@ -19,20 +19,12 @@ from typing import Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from auditor.model import FINDING_COLUMNS, Report, Severity
+from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
 from auditor.render.charts import report_charts
-from auditor.render.htmlview import (
-    MAX_HTML_PAIRS,
-    distinct,
-    finding_row,
-    pair_rows,
-    plan_rows,
-    pool_rows,
-    records,
-    rule_groups,
-    site_rows,
-)
+from auditor.render.historyview import history_view, suppressed_rows
+from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
+from auditor.render.planview import MAX_HTML_PAIRS, pair_rows, plan_rows, site_rows
 
 #: Finding rows inlined in the page; the rest are only in audit.xlsx and findings.csv.
 MAX_HTML_FINDINGS: Final = 2000
@@ -48,9 +40,11 @@ def write_html(report: Report, path: Path) -> None:
 def render_html(report: Report) -> str:
     """The page as a string; split from :func:`write_html` so tests need no files."""
     findings = report.findings
-    shown = [finding_row(r) for r in records(findings.head(MAX_HTML_FINDINGS), FINDING_COLUMNS)]
+    head = findings.head(MAX_HTML_FINDINGS)
+    shown = [finding_row(r) for r in records(head, ALL_FINDING_COLUMNS)]
     pools = pool_rows(report.pools)
     sites, more_sites = site_rows(report.sites)
+    suppressed, more_suppressed = suppressed_rows(findings)
     skipped = {s.rule: s.reason for s in report.skipped}
     template = _env().get_template("report.html")
     return template.render(
@@ -71,6 +65,9 @@ def render_html(report: Report) -> str:
         pairs=pair_rows(report.pairings),
         more_pairs=max(0, len(report.pairings) - MAX_HTML_PAIRS),
         severities=[s.value for s in Severity],
+        history=history_view(report),
+        suppressed=suppressed,
+        more_suppressed=more_suppressed,
         options={
             "rule": distinct(r.rule for r in shown),
             "site": distinct(r.site for r in shown),

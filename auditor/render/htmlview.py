@@ -7,15 +7,13 @@ a misspelt field fails the render (StrictUndefined) instead of printing nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
 
 import pandas as pd
 
-from auditor.chargeback import SITE_COLUMNS
 from auditor.model import POOL_COLUMNS, Report
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.cells import is_missing
 
 
@@ -35,6 +33,14 @@ class FindingRow:
     recommendation: str
     site: str | None
     license_type: str | None
+    #: Accepted by a suppression: shown greyed with its reason, owner and expiry.
+    suppressed: bool = False
+    suppression_reason: str | None = None
+    suppression_owner: str | None = None
+    suppression_expires: dt.date | None = None
+    #: From the history; None when the audit keeps none.
+    first_seen: dt.date | None = None
+    days_open: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class RuleGroup:
     monthly_cost: float
     cost_known: bool
     skipped_reason: str | None
+    #: Of ``count``, the findings a suppression accepts (not in ``monthly_cost``).
+    suppressed: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,36 +83,49 @@ def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, obj
     return [{str(k): (None if is_missing(v) else v) for k, v in row.items()} for row in rows]
 
 
-def _text(value: object) -> str | None:
+def as_text(value: object) -> str | None:
     """Tenant or engine value as display text; str() also unwraps StrEnum members."""
     return None if value is None else str(value)
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
     """A float for money cells, or None when the report has no number there."""
     return float(value) if isinstance(value, int | float) else None
 
 
-def _integer(value: object) -> int | None:
+def as_integer(value: object) -> int | None:
     """An int for count cells, or None when the report has no number there."""
     return int(value) if isinstance(value, int | float) else None
+
+
+def as_date(value: object) -> dt.date | None:
+    """A date cell's value (a timestamp's calendar date), or None when there is none."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def finding_row(row: Mapping[str, object]) -> FindingRow:
     """One finding record as the template's row; cost_known defaults to True when absent."""
     return FindingRow(
-        id=_text(row["id"]) or "",
-        rule=_text(row["rule"]) or "",
-        severity=_text(row["severity"]) or "",
-        entity_type=_text(row["entity_type"]) or "",
-        entity_id=_text(row["entity_id"]) or "",
-        title=_text(row["title"]) or "",
-        detail=_text(row["detail"]) or "",
-        monthly_cost=_number(row["monthly_cost"]),
+        id=as_text(row["id"]) or "",
+        rule=as_text(row["rule"]) or "",
+        severity=as_text(row["severity"]) or "",
+        entity_type=as_text(row["entity_type"]) or "",
+        entity_id=as_text(row["entity_id"]) or "",
+        title=as_text(row["title"]) or "",
+        detail=as_text(row["detail"]) or "",
+        monthly_cost=as_number(row["monthly_cost"]),
         cost_known=row["cost_known"] is None or bool(row["cost_known"]),
-        recommendation=_text(row["recommendation"]) or "",
-        site=_text(row["site"]),
-        license_type=_text(row["license_type"]),
+        recommendation=as_text(row["recommendation"]) or "",
+        site=as_text(row["site"]),
+        license_type=as_text(row["license_type"]),
+        suppressed=bool(row.get("suppressed")),
+        suppression_reason=as_text(row.get("suppression_reason")),
+        suppression_owner=as_text(row.get("suppression_owner")),
+        suppression_expires=as_date(row.get("suppression_expires")),
+        first_seen=as_date(row.get("first_seen")),
+        days_open=as_integer(row.get("days_open")),
     )
 
 
@@ -112,16 +133,16 @@ def pool_rows(pools: pd.DataFrame) -> list[PoolRow]:
     """License pools, in the report's order."""
     return [
         PoolRow(
-            license_type=_text(r["license_type"]) or "",
-            kind=_text(r["kind"]) or "",
-            total=_integer(r["total"]),
-            assigned=_integer(r["assigned"]),
-            unassigned=_integer(r["unassigned"]),
-            suspended=_integer(r["suspended"]),
-            holders=_integer(r["holders"]),
-            monthly_price=_number(r["monthly_price"]),
-            monthly_cost=_number(r["monthly_cost"]),
-            monthly_waste=_number(r["monthly_waste"]),
+            license_type=as_text(r["license_type"]) or "",
+            kind=as_text(r["kind"]) or "",
+            total=as_integer(r["total"]),
+            assigned=as_integer(r["assigned"]),
+            unassigned=as_integer(r["unassigned"]),
+            suspended=as_integer(r["suspended"]),
+            holders=as_integer(r["holders"]),
+            monthly_price=as_number(r["monthly_price"]),
+            monthly_cost=as_number(r["monthly_cost"]),
+            monthly_waste=as_number(r["monthly_waste"]),
         )
         for r in records(pools, POOL_COLUMNS)
     ]
@@ -131,11 +152,17 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
     """One group per rule, in the report's rule order; rules that only have findings come last.
 
     The per-rule cost is summed over all findings (not only the inlined ones), so the groups
-    stay true when the table is capped.
+    stay true when the table is capped; suppressed findings are counted apart and left out of
+    the cost, as they are out of every money total.
     """
     findings = report.findings
     costs: dict[str, float] = {}
     unknown: set[str] = set()
+    muted: dict[str, int] = {}
+    if "suppressed" in findings.columns:
+        accepted = findings["suppressed"].eq(True)
+        muted = {str(k): int(v) for k, v in findings.loc[accepted, "rule"].value_counts().items()}
+        findings = findings[~accepted]
     if len(findings) and {"rule", "monthly_cost"} <= set(findings.columns):
         sums = findings.groupby(findings["rule"].astype(str))["monthly_cost"].sum()
         costs = {str(k): round(float(v), 2) for k, v in sums.items()}
@@ -155,6 +182,7 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
             monthly_cost=costs.get(m.id, 0.0),
             cost_known=m.id not in unknown,
             skipped_reason=skipped.get(m.id),
+            suppressed=muted.get(m.id, 0),
         )
         for m in metas
     ]
@@ -171,6 +199,7 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
                     monthly_cost=costs.get(rid, 0.0),
                     cost_known=rid not in unknown,
                     skipped_reason=skipped.get(rid),
+                    suppressed=muted.get(rid, 0),
                 )
             )
     return groups
@@ -179,114 +208,3 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
 def distinct(values: Iterable[str | None]) -> list[str]:
     """Sorted distinct non-empty values, for a filter's options."""
     return sorted({v for v in values if v}, key=str.casefold)
-
-
-#: Site rows and pairs inlined in the page; the workbook's Sites and Reassign sheets have all.
-MAX_HTML_SITES: Final = 100
-MAX_HTML_PAIRS: Final = 200
-
-
-@dataclass(frozen=True)
-class SiteRow:
-    """One site's chargeback line; the no-site row has no state or country."""
-
-    site: str
-    state: str | None
-    users: int | None
-    seats: int | None
-    seats_unassigned: int | None
-    stale_seats: int | None
-    unpriced_seats: int | None
-    monthly_cost: float | None
-    monthly_waste: float | None
-    annual_waste: float | None
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """One license type of the cancellation plan."""
-
-    license_type: str
-    kind: str
-    unassigned: int | None
-    contacts_who_could_take_one: int | None
-    reassign_same_state: int | None
-    seats_to_cancel: int | None
-    monthly_price: float | None
-    monthly_saving: float | None
-    annual_saving: float | None
-    notice_effective: object
-    held_by_stale_users: int | None
-
-
-@dataclass(frozen=True)
-class PairRow:
-    """A Contact and the unassigned seat, already taxed in their state, to give them."""
-
-    user_id: str
-    user: str
-    site: str
-    state: str
-    license_id: str
-    license_type: str
-    monthly_price: float | None
-
-
-def site_rows(sites: pd.DataFrame) -> tuple[list[SiteRow], int]:
-    """The costliest :data:`MAX_HTML_SITES` sites by waste then cost, and how many more exist."""
-    table = sites.reindex(columns=list(SITE_COLUMNS))
-    order = table.sort_values(
-        ["monthly_waste", "monthly_cost"], ascending=False, kind="mergesort"
-    ).head(MAX_HTML_SITES)
-    rows = [
-        SiteRow(
-            site=_text(r["site"]) or "",
-            state=", ".join(x for x in (_text(r["state"]), _text(r["country"])) if x) or None,
-            users=_integer(r["users"]),
-            seats=_integer(r["seats"]),
-            seats_unassigned=_integer(r["seats_unassigned"]),
-            stale_seats=_integer(r["stale_seats"]),
-            unpriced_seats=_integer(r["unpriced_seats"]),
-            monthly_cost=_number(r["monthly_cost"]),
-            monthly_waste=_number(r["monthly_waste"]),
-            annual_waste=_number(r["annual_waste"]),
-        )
-        for r in records(order, SITE_COLUMNS)
-    ]
-    return rows, max(0, len(table) - len(rows))
-
-
-def plan_rows(cancellation: pd.DataFrame) -> list[PlanRow]:
-    """The cancellation plan, one row per license type, as the report orders it."""
-    return [
-        PlanRow(
-            license_type=_text(r["license_type"]) or "",
-            kind=_text(r["kind"]) or "",
-            unassigned=_integer(r["unassigned"]),
-            contacts_who_could_take_one=_integer(r["contacts_who_could_take_one"]),
-            reassign_same_state=_integer(r["reassign_same_state"]),
-            seats_to_cancel=_integer(r["seats_to_cancel"]),
-            monthly_price=_number(r["monthly_price"]),
-            monthly_saving=_number(r["monthly_saving"]),
-            annual_saving=_number(r["annual_saving"]),
-            notice_effective=r["notice_effective"],
-            held_by_stale_users=_integer(r["held_by_stale_users"]),
-        )
-        for r in records(cancellation, CANCELLATION_COLUMNS)
-    ]
-
-
-def pair_rows(pairings: pd.DataFrame) -> list[PairRow]:
-    """The first :data:`MAX_HTML_PAIRS` pairs, in the report's (user id) order."""
-    return [
-        PairRow(
-            user_id=_text(r["user_id"]) or "",
-            user=_text(r["user"]) or "",
-            site=_text(r["site"]) or "",
-            state=", ".join(x for x in (_text(r["state"]), _text(r["country"])) if x),
-            license_id=_text(r["license_id"]) or "",
-            license_type=_text(r["license_type"]) or "",
-            monthly_price=_number(r["monthly_price"]),
-        )
-        for r in records(pairings.head(MAX_HTML_PAIRS), PAIRING_COLUMNS)
-    ]

@@ -23,7 +23,9 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, An
     for column in table.columns:
         present = table[column].dropna()
         if len(present) and isinstance(present.iloc[0], dt.date):
-            table[column] = table[column].map(_iso)
+            # not Series.map: it turns the None of a missing date back into NaN, not JSON
+            iso = [_iso(v) for v in table[column]]
+            table[column] = pd.Series(iso, index=table.index, dtype=object)
     return cast("list[dict[str, Any]]", table.to_dict("records"))
 
 

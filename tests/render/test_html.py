@@ -15,7 +15,7 @@ from auditor.model import Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.charts import MAX_BARS
 from auditor.render.html import MAX_HTML_FINDINGS, render_html, write_html
-from auditor.render.htmlview import MAX_HTML_SITES
+from auditor.render.planview import MAX_HTML_SITES
 from tests.conftest import FIXTURES, audit
 from tests.render.conftest import (
     HOSTILE,

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
 from tests.conftest import FIXTURES
+from tests.render.months import tenant_in, two_months
 
 CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 
@@ -52,6 +53,14 @@ def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
     result = audit_folder(FIXTURES / "demo", out, now=now, options=AuditOptions(formats=("html",)))
     (page,) = result.written
+    return page
+
+
+@pytest.fixture(scope="module")
+def history_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The second of two monthly audits with one history, suppressions and all."""
+    root = tmp_path_factory.mktemp("months")
+    (page,) = two_months(tenant_in(root), root / "out", formats=("html",)).written
     return page
 
 
@@ -108,6 +117,7 @@ def test_page_loads_offline_with_no_errors(
     assert seen.page.locator("figure svg").count() == 3
     assert seen.page.locator("#by-severity .badge").count() == 4
     assert seen.page.locator("#monthly-waste").inner_text() == "USD 1,476.00"
+    assert seen.page.locator("#no-history").is_visible()  # the demo audit keeps none
     shot = tmp_path / "audit.png"
     seen.page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes().startswith(b"\x89PNG")
@@ -195,4 +205,64 @@ def test_prints_on_a4_and_letter(
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 100_000  # every section printed, charts included
+    page.close()
+
+
+def test_page_with_history_loads_offline_with_no_errors(
+    browser: Browser, history_page: Path, tmp_path: Path
+) -> None:
+    seen = visit(browser, history_page)
+    page = seen.page
+    assert seen.errors == []
+    assert seen.failed == []
+    assert seen.requests == [history_page.as_uri()]
+    assert page.locator("#previous-as-of").inner_text() == "2026-10-01"
+    assert page.locator("#realised-saving").inner_text() == "USD 68.00"
+    assert page.locator("#new-findings tr").count() == 2
+    assert page.locator("#resolved-findings tr").count() == 2
+    trend = page.locator("#waste-trend svg").bounding_box()
+    assert trend is not None
+    assert trend["width"] > 300
+    assert trend["height"] > 150
+    assert page.locator("#suppressions-table tbody tr").count() == 2
+    assert page.locator("#findings-table tr.suppressed .sev-suppressed").count() == 2
+    shot = tmp_path / "history.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+    page.close()
+
+
+def test_status_filter_hides_and_shows_suppressed_findings(
+    browser: Browser, history_page: Path
+) -> None:
+    seen = visit(browser, history_page)
+    page = seen.page
+    assert visible_rows(page) == 5  # suppressed findings are shown by default
+    page.select_option("select[data-filter=status]", "suppressed")
+    assert visible_rows(page) == 2
+    assert page.locator("#findings-table tbody tr.suppressed:visible").count() == 2
+    page.select_option("select[data-filter=status]", "open")
+    assert visible_rows(page) == 3
+    assert page.locator("#findings-table tbody tr.suppressed:visible").count() == 0
+    assert page.locator("#findings-shown").inner_text() == "3"
+    page.select_option("select[data-filter=status]", "")
+    assert visible_rows(page) == 5
+    assert seen.errors == []
+    page.close()
+
+
+def test_suppressed_rows_stay_grey_and_labelled_on_paper(
+    browser: Browser, history_page: Path
+) -> None:
+    seen = visit(browser, history_page)
+    page = seen.page
+    page.emulate_media(media="print")
+    row = page.locator("#findings-table tbody tr.suppressed").first
+    assert row.locator(".sev-suppressed").is_visible()
+    assert row.inner_text().count("suppressed") >= 1
+    grey = row.locator("td").nth(1).evaluate("td => getComputedStyle(td).backgroundColor")
+    assert grey not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    open_row = page.locator("#findings-table tbody tr:not(.suppressed)").first
+    white = open_row.locator("td").nth(1).evaluate("td => getComputedStyle(td).backgroundColor")
+    assert white != grey
     page.close()

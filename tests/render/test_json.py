@@ -8,8 +8,12 @@ from pathlib import Path
 
 import jsonschema
 
+from auditor.config import Suppression
+from auditor.engine import run
+from auditor.model import Settings
 from auditor.render.json import report_dict, write_json
-from tests.conftest import FIXTURES, audit
+from auditor.snapshot import load
+from tests.conftest import FIXTURES, NOW, audit
 
 SCHEMA = json.loads((FIXTURES.parent / "docs" / "audit.schema.json").read_text())
 
@@ -82,3 +86,24 @@ def test_added_keys_validate_and_leave_the_contract_keys_alone() -> None:
     paired = {p["user_id"]: p["license_id"] for p in data["pairings"]}
     contact = next(f for f in data["findings"] if f["entity_id"] == next(iter(paired)))
     assert paired[contact["entity_id"]] in contact["recommendation"]
+
+
+def test_a_missing_date_is_null_not_nan(tiny_dir: Path, tmp_path: Path) -> None:
+    muted = Suppression("unassigned-billed-seats", "X4", "spare", "it@x", dt.date(2027, 1, 1))
+    report = run(
+        load(tiny_dir),
+        Settings(as_of=dt.date(2026, 11, 1)),
+        tenant="t",
+        generated_at=NOW,
+        suppressions=(muted,),
+    )
+    path = tmp_path / "audit.json"
+    write_json(report, path)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in audit.json")
+
+    data = json.loads(path.read_text(), parse_constant=refuse)
+    expires = {f["id"]: f["suppression_expires"] for f in data["findings"]}
+    assert expires.pop("unassigned-billed-seats:X4") == "2027-01-01"
+    assert set(expires.values()) == {None}

@@ -13,40 +13,52 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from auditor.changes import CHANGE_COLUMNS
 from auditor.chargeback import SITE_COLUMNS
-from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render import xlsx
 from auditor.render.cells import FORMULA_PREFIXES
 from auditor.render.xlsx import USER_COLUMNS, write_xlsx
+from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
+from auditor.suppress import SUPPRESSED_COLUMNS
 from auditor.tax import TAX_COLUMNS
 from tests.render.conftest import HOSTILE, PAIR, SKIPPED, WARNING, finding, frame, make_report
 
-SHEETS = ["Summary", "Findings", "Licenses", "Sites", "Users", "Cancellation", "Reassign", "Tax"]
+SHEETS = ["Summary", "Findings", "Licenses", "Sites", "Users", "Cancellation", "Reassign", "Tax",
+          "Changes", "Trend", "Suppressions"]  # fmt: skip
 MONEY = '"USD" #,##0.00'
 DATE = "yyyy-mm-dd"
 
 #: Each data sheet's columns (the report's names, before they become headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "Findings": FINDING_COLUMNS,
+    "Findings": ALL_FINDING_COLUMNS,
     "Licenses": (*POOL_COLUMNS, "price_known"),
     "Sites": SITE_COLUMNS,
     "Users": USER_COLUMNS,
     "Cancellation": CANCELLATION_COLUMNS,
     "Reassign": PAIRING_COLUMNS,
     "Tax": TAX_COLUMNS,
+    "Changes": CHANGE_COLUMNS,
+    "Trend": TREND_COLUMNS,
+    "Suppressions": SUPPRESSED_COLUMNS,
 }
+#: Sheets a report without a history or suppressions leaves empty (tests/render/
+#: test_xlsx_history.py fills them through the real pipeline).
+HISTORY_SHEETS = ("Changes", "Trend", "Suppressions")
 WORK = ["Owner", "Decision", "Due"]
 
 #: What each typed column must hold: money in the currency format, whole counts, dates.
 MONEY_COLUMNS = {"monthly_cost", "monthly_price", "monthly_waste", "annual_waste",
-                 "monthly_saving", "annual_saving"}  # fmt: skip
+                 "monthly_saving", "annual_saving", "realised_monthly_saving"}  # fmt: skip
 COUNT_COLUMNS = {"total", "assigned", "unassigned", "suspended", "holders", "users", "seats",
                  "seats_unassigned", "stale_seats", "unpriced_seats", "seat_count",
                  "contacts_who_could_take_one", "reassign_same_state", "seats_to_cancel",
-                 "held_by_stale_users"}  # fmt: skip
-DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective"}
+                 "held_by_stale_users", "findings", "suppressed_findings", "days_open"}  # fmt: skip
+DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective",
+                "first_seen", "suppression_expires", "as_of", "expires"}  # fmt: skip
+BOOL_COLUMNS = {"cost_known", "price_known", "suppressed"}
 
 
 def written(report: Report, tmp_path: Path) -> Workbook:
@@ -143,33 +155,46 @@ def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:
 
 
 def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
-    assert tiny_wb["Findings"].tables["Findings"].ref == "A1:L8"
+    assert tiny_wb["Findings"].tables["Findings"].ref == "A1:R8"
     assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
     assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
     assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
     assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:O3"
     assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:I2"  # no pair: one blank row
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
+    # no history and nothing suppressed: a header and one blank row each
+    assert tiny_wb["Changes"].tables["Changes"].ref == "A1:J2"
+    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:F2"
+    assert tiny_wb["Suppressions"].tables["Suppressions"].ref == "A1:I2"
 
 
-@pytest.mark.parametrize("sheet", list(COLUMNS))
-def test_cells_are_typed(tmp_path: Path, sheet: str) -> None:
-    wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
-    ws = wb[sheet]
+def assert_typed(ws: Worksheet, columns: tuple[str, ...], *, optional: frozenset[str]) -> None:
+    """Every value of each column has its column's type; only ``optional`` ones may be empty."""
     assert ws.max_row > 1
-    for name in COLUMNS[sheet]:
+    for name in columns:
         values = [c for c in column(ws, name) if c.value is not None]
+        typed = name in MONEY_COLUMNS | COUNT_COLUMNS | DATE_COLUMNS
+        assert values or not typed or name in optional, name
         if name in MONEY_COLUMNS:
-            assert values, name
             assert all(c.data_type == "n" and c.number_format == MONEY for c in values), name
         elif name in COUNT_COLUMNS:
-            assert values, name
             assert all(c.data_type == "n" and isinstance(c.value, int) for c in values), name
         elif name in DATE_COLUMNS:
-            assert values, name
             assert all(c.is_date and c.number_format == DATE for c in values), name
-        elif name not in {"cost_known", "price_known"}:
+        elif name in BOOL_COLUMNS:
+            assert all(c.data_type == "b" for c in values), name
+        else:
             assert all(c.data_type == "s" for c in values), name
+
+
+#: Findings columns a report without history or suppressions leaves empty.
+LATER = frozenset({"first_seen", "days_open", "suppression_expires"})
+
+
+@pytest.mark.parametrize("sheet", [s for s in COLUMNS if s not in HISTORY_SHEETS])
+def test_cells_are_typed(tmp_path: Path, sheet: str) -> None:
+    wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
+    assert_typed(wb[sheet], COLUMNS[sheet], optional=LATER)
 
 
 def test_money_values(tiny_wb: Workbook) -> None:
@@ -295,8 +320,9 @@ def test_hostile_text_stays_text_on_every_sheet(hostile_report: Report, tmp_path
                 assert cell.data_type != "f", (ws.title, cell.coordinate)
                 if cell.value in found:
                     found[str(cell.value)].append(cell)
-        if ws.title in ("Licenses", "Users"):
-            continue  # one hostile pool name, two hostile user fields: checked below
+        if ws.title in ("Licenses", "Users", *HISTORY_SHEETS):
+            continue  # one hostile pool name, two hostile user fields: checked below; the
+            # history sheets' hostile text is in tests/render/test_xlsx_history.py
         for text, hits in found.items():
             assert hits, (ws.title, text)
             for cell in hits:
@@ -363,7 +389,7 @@ def test_rows_past_the_excel_limit_are_noted_not_dropped_silently(
     wb = written(make_report(findings=rows), tmp_path)
     findings = wb["Findings"]
     assert findings.max_row == 5
-    assert findings.tables["Findings"].ref == "A1:L5"
+    assert findings.tables["Findings"].ref == "A1:R5"
     note = str(summary_value(wb["Summary"], "Row limit").value)
     assert "Findings" in note
     assert "first 4 of 9" in note

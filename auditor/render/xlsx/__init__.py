@@ -1,10 +1,12 @@
 """audit.xlsx: the workbook procurement works in, streamed so a million users fit in memory.
 
-Sheets, in order: Summary (key figures, the plan's saving, a native chart of waste per
-license type), Findings, Licenses (pools with price, cost and waste), Sites (the chargeback
-view), Users, Cancellation (procurement's worksheet, with Owner, Decision and Due to fill
-in), Reassign (Contacts paired with a seat already taxed in their state) and Tax (each
-mismatched license's service address beside its site's).
+Sheets, in order: Summary (key figures, the plan's saving, what changed since the previous
+audit, a native chart of waste per license type), Findings, Licenses (pools with price, cost
+and waste), Sites (the chargeback view), Users, Cancellation (procurement's worksheet, with
+Owner, Decision and Due to fill in), Reassign (Contacts paired with a seat already taxed in
+their state), Tax (each mismatched license's service address beside its site's), Changes
+(findings new and resolved since the previous audit), Trend (one row per recorded audit, with
+a native chart of the waste) and Suppressions (the accepted findings, with reason and owner).
 
 openpyxl's write-only mode streams each row to disk, so sheet layout is decided before the
 first row and the Summary, written first, already knows whether a later sheet hits Excel's
@@ -22,9 +24,10 @@ import pandas as pd
 from openpyxl import Workbook
 
 from auditor.chargeback import SITE_COLUMNS
-from auditor.model import FINDING_COLUMNS, POOL_COLUMNS, Report, Snapshot
+from auditor.model import POOL_COLUMNS, Report, Snapshot
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.cells import money_format
+from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
 from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
 from auditor.render.xlsx.summary import write_summary
 from auditor.tax import TAX_COLUMNS
@@ -72,13 +75,15 @@ def write_xlsx(report: Report, path: Path) -> None:
     write_summary(wb, report, money, notes)
     for sheet in sheets:
         write_sheet(wb, sheet, money, limit)
+    trend = next(s for s in sheets if s.title == "Trend")
+    add_trend_chart(wb, report, money, min(len(trend.frame), limit))
     wb.save(path)
 
 
 def data_sheets(report: Report) -> list[DataSheet]:
     """Every sheet after the Summary, in order, each over exactly its columns."""
     return [
-        DataSheet("Findings", "Findings", _columns(report.findings, FINDING_COLUMNS)),
+        DataSheet("Findings", "Findings", finding_table(report.findings)),
         DataSheet("Licenses", "Licenses", _pools(report.pools)),
         DataSheet("Sites", "Sites", _columns(report.sites, SITE_COLUMNS)),
         DataSheet("Users", "Users", _users(report.snapshot)),
@@ -90,6 +95,7 @@ def data_sheets(report: Report) -> list[DataSheet]:
         ),
         DataSheet("Reassign", "Reassign", _columns(report.pairings, PAIRING_COLUMNS)),
         DataSheet("Tax", "Tax", _columns(report.tax, TAX_COLUMNS)),
+        *(DataSheet(title, title, frame) for title, frame in history_frames(report)),
     ]
 
 

@@ -37,6 +37,7 @@ MONEY_COLUMNS: Final = frozenset(
         "annual_waste",
         "monthly_saving",
         "annual_saving",
+        "realised_monthly_saving",
     }
 )
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from auditor.model import Report, Severity
 from auditor.plan import totals
 from auditor.render.cells import is_missing, xlsx_cell, xlsx_value
+from auditor.render.xlsx.history import history_rows
 from auditor.render.xlsx.layout import add_filter, prepare, width
 
 _Row = tuple[str, object, str | None]  # label, value, number format
@@ -94,6 +95,7 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         ("Monthly saving if cancelled" + saving_note, plan.monthly_saving, money),
         ("Annual saving if cancelled" + saving_note, plan.annual_saving, money),
         ("Notice filed on the audit date takes effect", plan.notice_effective, None),
+        *history_rows(report, money),
         ("Users", s.users, None),
         ("Active users", s.active_users, None),
         ("Deactivated users", s.inactive_users, None),

@@ -1,0 +1,131 @@
+"""The workbook's month-over-month part: the Changes, Trend and Suppressions sheets.
+
+Each is an ordinary data sheet (:func:`auditor.render.xlsx.sheets.write_sheet` writes it, so
+it streams in write-only mode, types every cell through :mod:`auditor.render.cells` and gets a
+table with filters like the others); this module only says what goes in them. The tables come
+from the library (:func:`auditor.changes.change_table`, ``Report.trend``,
+:func:`auditor.suppress.suppressed_table`): nothing is computed here. Without a history the
+Changes and Trend sheets are only their headers, so the workbook keeps one shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from auditor.changes import CHANGE_COLUMNS, change_table
+from auditor.model import ALL_FINDING_COLUMNS, Report
+from auditor.suppress import SUPPRESSED_COLUMNS, suppressed_table
+
+#: The Trend sheet's columns, in order: ``Report.trend`` as the history keeps it (its
+#: ``suppressed`` count renamed, so it does not read as the Findings sheet's yes/no column).
+TREND_COLUMNS: Final = (
+    "as_of",
+    "findings",
+    "suppressed_findings",
+    "monthly_cost",
+    "monthly_waste",
+    "realised_monthly_saving",
+)
+
+#: Findings columns holding dates, as the engine hands them over (or ISO text).
+_FINDING_DATES: Final = ("suppression_expires", "first_seen")
+
+WASTE_COLOUR: Final = "B00020"
+
+_Row = tuple[str, object, str | None]  # a Summary row: label, value, number format
+
+
+def finding_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The Findings sheet's table: every findings column, its dates as dates."""
+    frame = findings.reindex(columns=list(ALL_FINDING_COLUMNS))
+    for column in _FINDING_DATES:
+        frame[column] = frame[column].map(_date).astype(object)
+    return frame
+
+
+def trend_table(report: Report) -> pd.DataFrame:
+    """One row per recorded audit, oldest first; empty without a history."""
+    if report.trend is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TREND_COLUMNS})
+    trend = report.trend.rename(columns={"suppressed": "suppressed_findings"})
+    return trend.reindex(columns=list(TREND_COLUMNS))
+
+
+def history_frames(report: Report) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) of each sheet this module adds, in workbook order."""
+    changes = change_table(report).reindex(columns=list(CHANGE_COLUMNS))
+    muted = suppressed_table(report.findings).reindex(columns=list(SUPPRESSED_COLUMNS))
+    return [("Changes", changes), ("Trend", trend_table(report)), ("Suppressions", muted)]
+
+
+def add_trend_chart(wb: Workbook, report: Report, money: str, rows: int) -> None:
+    """A native bar chart of the monthly waste at each audit, beside the Trend table.
+
+    Drawn only from two audits up (one bar is no trend), from the sheet's own cells, so the
+    numbers behind each bar are in the workbook. ``rows`` is how many data rows were written.
+    """
+    if rows < 2:
+        return
+    ws: WriteOnlyWorksheet = wb["Trend"]
+    waste = TREND_COLUMNS.index("monthly_waste") + 1
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = f"Monthly waste at each audit ({report.currency})"
+    chart.legend = None
+    chart.y_axis.number_format = money
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.number_format = "yyyy-mm-dd"
+    chart.x_axis.delete = False  # openpyxl hides both axes by default in recent Excel
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=waste, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=rows + 1))
+    chart.gapWidth = 60
+    chart.height = 8
+    chart.width = 18
+    bars = chart.series[0].graphicalProperties
+    bars.solidFill = WASTE_COLOUR  # the waste red of the Summary's chart and the HTML
+    bars.line.solidFill = WASTE_COLOUR
+    ws.add_chart(chart, "H2")  # type: ignore[misc]  # stubs type add_chart for Worksheet only
+
+
+def history_rows(report: Report, money: str) -> list[_Row]:
+    """The Summary's rows about the previous audit and the suppressions."""
+    suppressed = (
+        "Suppressed findings (in no total)",
+        report.summary.suppressed_findings,
+        None,
+    )
+    changes = report.changes
+    if changes is None:
+        kept = "none kept for this audit: the Changes and Trend sheets are empty"
+        return [("History", kept, None), suppressed]
+    if changes.previous_as_of is None:
+        previous: _Row = ("Previous audit", "none: this is the first in the history", None)
+    else:
+        previous = ("Previous audit", changes.previous_as_of, None)
+    return [
+        previous,
+        ("New findings since then (Changes sheet)", len(changes.new), None),
+        ("Resolved findings since then (Changes sheet)", len(changes.resolved), None),
+        ("Findings still open since then", changes.persisting, None),
+        ("Realised monthly saving since then", report.realised_monthly_saving, money),
+        suppressed,
+    ]
+
+
+def _date(value: object) -> object:
+    """A date for a date, a timestamp or ISO date text; anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value  # not a date: kept as text rather than blanked
+    return value

@@ -1,0 +1,215 @@
+"""audit.xlsx month over month: the Changes, Trend and Suppressions sheets, read back.
+
+The workbook is the second of two real audits with one history (tests/render/months.py): its
+suppression reason tries to be a formula, and must stay text on every sheet it reaches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+
+from auditor.model import ALL_FINDING_COLUMNS
+from auditor.options import AuditOptions
+from auditor.pipeline import AuditResult, audit_folder
+from auditor.render.xlsx import write_xlsx
+from auditor.render.xlsx.layout import label
+from tests.conftest import NOW, TenantFactory, user
+from tests.render.conftest import make_report
+from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
+from tests.render.test_xlsx import (
+    COLUMNS,
+    DATE,
+    MONEY,
+    SHEETS,
+    assert_typed,
+    column,
+    header,
+    summary_value,
+)
+
+
+@pytest.fixture(scope="module")
+def november(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    root = tmp_path_factory.mktemp("months")
+    return two_months(tenant_in(root), root / "out", formats=("xlsx",))
+
+
+@pytest.fixture(scope="module")
+def path(november: AuditResult) -> Path:
+    (workbook,) = november.written
+    return workbook
+
+
+@pytest.fixture(scope="module")
+def wb(path: Path) -> Workbook:
+    return openpyxl.load_workbook(path)
+
+
+def test_the_history_sheets_come_last(wb: Workbook) -> None:
+    assert wb.sheetnames == SHEETS
+    assert SHEETS[-3:] == ["Changes", "Trend", "Suppressions"]
+
+
+@pytest.mark.parametrize("sheet", ["Findings", "Changes", "Trend", "Suppressions"])
+def test_headers_and_typed_cells(wb: Workbook, sheet: str) -> None:
+    ws = wb[sheet]
+    assert header(ws) == [label(c) for c in COLUMNS[sheet]]
+    assert list(ws.tables) == [sheet]
+    assert ws.freeze_panes == "A2"
+    assert_typed(ws, COLUMNS[sheet], optional=frozenset({"expires"}))
+
+
+def test_findings_carry_suppression_first_seen_and_days_open(wb: Workbook) -> None:
+    ws = wb["Findings"]
+    assert header(ws)[-6:] == [
+        "Suppressed", "Suppression reason", "Suppression owner", "Suppression expires",
+        "First seen", "Days open",
+    ]  # fmt: skip
+    assert ws.tables["Findings"].ref == f"A1:R{ws.max_row}"
+    rows = {c.value: i for i, c in enumerate(column(ws, "id"))}
+    x2 = rows["unassigned-billed-seats:X2"]
+    assert column(ws, "suppressed")[x2].value is True
+    assert column(ws, "suppression_reason")[x2].value == HOSTILE_REASON
+    assert column(ws, "suppression_owner")[x2].value == HOSTILE_OWNER
+    expires = column(ws, "suppression_expires")[x2]
+    assert (expires.value, expires.number_format) == (dt.datetime(2027, 1, 31), DATE)
+    c1 = rows["contact-without-license:c1"]
+    assert column(ws, "suppressed")[c1].value is False  # its suppression expired
+    first = column(ws, "first_seen")[c1]
+    assert (first.value, first.is_date) == (dt.datetime(2026, 10, 1), True)
+    days = column(ws, "days_open")[c1]
+    assert (days.value, days.data_type) == (31, "n")
+    assert column(ws, "days_open")[rows[NEW[0]]].value == 0
+    assert len(ALL_FINDING_COLUMNS) == 18
+
+
+def test_changes_lists_new_then_resolved(wb: Workbook) -> None:
+    ws = wb["Changes"]
+    changes = [c.value for c in column(ws, "change")]
+    ids = [c.value for c in column(ws, "id")]
+    assert changes == ["new", "new", "resolved", "resolved"]
+    assert set(ids[:2]) == set(NEW)
+    assert ids[2:] == list(RESOLVED)
+    costs = column(ws, "monthly_cost")
+    assert [c.value for c in costs[2:]] == [34, 34]  # their cost in the previous audit
+    assert all(c.number_format == MONEY for c in costs)
+    seen = column(ws, "first_seen")
+    assert seen[2].value == dt.datetime(2026, 10, 1)
+
+
+def test_trend_has_a_typed_row_per_audit(wb: Workbook) -> None:
+    ws = wb["Trend"]
+    assert header(ws) == [
+        "As of", "Findings", "Suppressed findings", "Monthly cost", "Monthly waste",
+        "Realised monthly saving",
+    ]  # fmt: skip
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert rows == [
+        [dt.datetime(2026, 10, 1), 5, 3, 164, 68, 0],
+        [dt.datetime(2026, 11, 1), 5, 2, 96, 24, 68],
+    ]
+    assert all(c.is_date and c.number_format == DATE for c in column(ws, "as_of"))
+    for name in ("monthly_cost", "monthly_waste", "realised_monthly_saving"):
+        assert all(c.number_format == MONEY for c in column(ws, name)), name
+
+
+def test_trend_sheet_has_a_native_chart_of_the_waste(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        charts = sorted(n for n in names if n.startswith("xl/charts/chart"))
+        texts = {n: archive.read(n).decode("utf-8") for n in charts}
+    trend = [t for t in texts.values() if "'Trend'!" in t]
+    assert len(trend) == 1
+    (chart,) = trend
+    assert "barChart" in chart
+    assert '<barDir val="col"' in chart
+    assert "Monthly waste at each audit (USD)" in chart
+    assert "'Trend'!$E$2:$E$3" in chart  # the waste column's two audits
+    assert "'Trend'!E1" in chart  # its header names the series
+    assert "'Trend'!$A$2:$A$3" in chart  # the dates under the bars
+
+
+def test_suppressions_sheet_lists_each_accepted_finding(wb: Workbook) -> None:
+    ws = wb["Suppressions"]
+    assert header(ws) == [
+        "Finding ID", "Rule", "About a", "ID", "Finding", "Monthly cost", "Reason", "Owner",
+        "Expires",
+    ]  # fmt: skip
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == [
+        "unassigned-billed-seats:X2",
+        "contact-without-license:svc-fax",
+    ]  # the one that expires first, first
+    x2, fax = rows
+    assert x2[5:] == [48, HOSTILE_REASON, HOSTILE_OWNER, dt.datetime(2027, 1, 31)]
+    assert fax[6:] == ["Fax line; needs no seat", "it@example.com", None]
+
+
+def test_summary_says_what_changed(wb: Workbook) -> None:
+    ws = wb["Summary"]
+    previous = summary_value(ws, "Previous audit")
+    assert (previous.value, previous.is_date) == (dt.datetime(2026, 10, 1), True)
+    assert summary_value(ws, "New findings since then (Changes sheet)").value == 2
+    assert summary_value(ws, "Resolved findings since then (Changes sheet)").value == 2
+    assert summary_value(ws, "Findings still open since then").value == 3
+    saving = summary_value(ws, "Realised monthly saving since then")
+    assert (saving.value, saving.number_format) == (68, MONEY)
+    assert summary_value(ws, "Suppressed findings (in no total)").value == 2
+    assert summary_value(ws, "Monthly waste").value == 24  # the suppressed X2 spares left out
+    warning = str(summary_value(ws, "Warning").value)
+    assert "expired on 2026-10-15" in warning
+
+
+def test_hostile_suppression_text_is_never_a_formula(wb: Workbook, path: Path) -> None:
+    hits: list[Cell] = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert isinstance(cell, Cell)
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+                if cell.value in (HOSTILE_REASON, HOSTILE_OWNER):
+                    hits.append(cell)
+    assert {c.parent.title for c in hits} == {"Findings", "Suppressions"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in hits)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                text = archive.read(name).decode("utf-8")
+                assert "<f>" not in text, name
+                assert "<f " not in text, name
+
+
+def test_without_history_the_sheets_are_headers_and_the_summary_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(make_report(), path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS
+    for sheet in ("Changes", "Trend", "Suppressions"):
+        assert wb[sheet].max_row == 1, sheet
+    assert "none kept" in str(summary_value(wb["Summary"], "History").value)
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert charts == ["xl/charts/chart1.xml"]  # the Summary's only
+
+
+def test_first_audit_has_one_trend_row_and_no_trend_chart(
+    tenant: TenantFactory, tmp_path: Path
+) -> None:
+    folder = tenant([user("c1", extension="1001")])
+    options = AuditOptions(formats=("xlsx",), history=tmp_path / "h.sqlite", tenant="Acme")
+    (path,) = audit_folder(folder, tmp_path / "out", now=NOW, options=options).written
+    wb = openpyxl.load_workbook(path)
+    assert wb["Trend"].max_row == 2
+    first = summary_value(wb["Summary"], "Previous audit").value
+    assert first == "none: this is the first in the history"
+    assert [c.value for c in column(wb["Changes"], "change")] == ["new"]
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert charts == []  # no waste, no Summary chart; one audit, no trend chart
