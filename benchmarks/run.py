@@ -18,9 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -39,6 +38,23 @@ def tenant(users: int) -> Path:
     return folder
 
 
+def sheet_rows(workbook: Path) -> dict[str, int]:
+    """Rows written in each worksheet, counted in the file's XML (write-only mode records no
+    dimension for a reader to trust), streamed so a million-row sheet costs seconds."""
+    counts = {}
+    with zipfile.ZipFile(workbook) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                total, tail = 0, b""
+                with archive.open(name) as part:
+                    for block in iter(lambda: part.read(1 << 22), b""):
+                        chunk = tail + block
+                        total += chunk.count(b"<row ")
+                        tail = chunk[-4:]
+                counts[name] = total
+    return counts
+
+
 def measure(argv: list[str]) -> tuple[float, float, str]:
     """Run ``argv``; return wall seconds, peak RSS in MB, and its stdout."""
     start = time.perf_counter()
@@ -54,19 +70,11 @@ def measure(argv: list[str]) -> tuple[float, float, str]:
 
 
 def audit_cmd(folder: Path, out: Path, formats: str) -> list[str]:
-    """The command line a user would type, in its own process."""
-    return [
-        sys.executable,
-        "-m",
-        "auditor",
-        "audit",
-        "--input",
-        str(folder),
-        "--out",
-        str(out),
-        "--format",
-        formats,
-    ]
+    """The command line a user would type, in its own process, with a history kept beside
+    the reports as a scheduled audit keeps one."""
+    history = out.parent / f"{out.name}.sqlite"
+    return [sys.executable, "-m", "auditor", "audit", "--input", str(folder), "--out", str(out),
+            "--format", formats, "--history", str(history)]  # fmt: skip
 
 
 def alternate(a: list[str], b: list[str], rounds: int = 3) -> tuple[float, float]:
@@ -140,15 +148,14 @@ def main() -> int:
         if big in stage_runs:
             html_mb = stage_runs[big]["html_bytes"] / 2**20
             results.append(verdict("audit.html at 1M users", html_mb, 5, " MB"))
-            book = load_workbook(work / f"stages-{big}" / "audit.xlsx", read_only=True)
-            rows = max(book[name].max_row or 0 for name in book.sheetnames)
-            book.close()
+            sheets = sheet_rows(work / f"stages-{big}" / "audit.xlsx")
+            name, rows = max(sheets.items(), key=lambda item: item[1])
+            print(f"      largest sheet at 1M users: {name}, {rows:,} rows")
             results.append(
                 verdict(
-                    "largest sheet at 1M users, rows",
+                    f"largest sheet at 1M users, share of Excel's {EXCEL_ROWS:,} rows",
                     rows / EXCEL_ROWS,
                     1,
-                    f" of Excel's {EXCEL_ROWS:,}",
                 )
             )
         return 0 if all(results) else 1
