@@ -1,9 +1,30 @@
 """seat-auditor: find the 8x8 X Series seats you pay for and nobody uses.
 
-The library first, the command line second: ``load`` a snapshot folder, ``run`` the rules
-into a report, ``write_reports`` in any of the formats, from a notebook as from the CLI.
+The library first, the command line second. From a notebook::
+
+    from auditor import AuditOptions, audit_folder, load, run, write_reports
+
+``load`` reads a snapshot folder, ``run`` audits it into a report, ``write_reports`` writes
+any of the formats, and ``audit_folder`` does all three with the history, as the CLI does.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+# After __version__: the modules below read it when they are imported.
+from auditor.engine import run
+from auditor.options import AuditOptions
+from auditor.pipeline import audit_folder, collect_folder
+from auditor.render import write_reports
+from auditor.snapshot import load
+
+__all__ = [
+    "AuditOptions",
+    "__version__",
+    "audit_folder",
+    "collect_folder",
+    "load",
+    "run",
+    "write_reports",
+]
