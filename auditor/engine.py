@@ -26,13 +26,20 @@ from auditor.model import (
     Snapshot,
     Summary,
 )
+from auditor.rules import (
+    contact_without_license,
+    stale_deactivated_user,
+    tax_address_mismatch,
+    unassigned_billed_seats,
+)
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
 from auditor.tax import tax_table
 
-_STALE = "stale-deactivated-user"
-_UNASSIGNED = "unassigned-billed-seats"
-_CONTACT = "contact-without-license"
-_TAX = "tax-address-mismatch"
+# The rules whose findings feed the pools, sites, plan and summary, by their own ids.
+_STALE = stale_deactivated_user.RULE_ID
+_UNASSIGNED = unassigned_billed_seats.RULE_ID
+_CONTACT = contact_without_license.RULE_ID
+_TAX = tax_address_mismatch.RULE_ID
 
 
 def run(
