@@ -5,7 +5,8 @@ starts with ``=``, ``+``, ``-``, ``@``, tab or CR as a formula (CSV injection). 
 further and *stores* any string that starts with ``=`` as a formula, and any string equal to an
 error code as an error. So CSV text goes through :func:`neutralise`, and every xlsx cell is
 made by :func:`xlsx_cell` (or its bulk form :func:`xlsx_value`), which type the value
-themselves instead of letting openpyxl guess.
+themselves instead of letting openpyxl guess; the data sheets' rows, built as XML a column at
+a time (:mod:`auditor.render.xlsx.sheetdata`), are typed by the same :func:`typed_value`.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def xlsx_cell(
     cell = WriteOnlyCell(ws)
     if bold:
         cell.font = _BOLD
-    typed = _typed(value)
+    typed = typed_value(value)
     if isinstance(typed, str):
         cell.value = typed
         cell.data_type = "s"  # set after the value: openpyxl would have made "=..." a formula
@@ -112,7 +113,7 @@ def xlsx_value(
     (openpyxl gives them ``yyyy-mm-dd``), and text that cannot read as a formula or an error
     code. Everything else, and anything formatted, still goes through :func:`xlsx_cell`.
     """
-    typed = _typed(value)
+    typed = typed_value(value)
     if typed is None:
         return None
     if isinstance(typed, str):
@@ -127,47 +128,11 @@ def xlsx_value(
     return typed
 
 
-def xlsx_column(
-    ws: _WorkbookChild, values: pd.Series, *, number_format: str | None = None
-) -> list[Cell | Plain]:
-    """:func:`xlsx_value` for a whole column, with the common cases decided at once.
-
-    The Users sheet of a large tenant is millions of cells; typing them one call each is most
-    of the workbook's time. Text columns pass their plain strings straight through and send
-    only the cells that need care (formula prefixes, error codes, control characters, over
-    Excel's length) to :func:`xlsx_value`; numbers and midnight dates convert in bulk.
-    Anything unusual falls back to :func:`xlsx_value` cell by cell, so the result is the same.
-    """
-    if number_format is None and len(values):
-        if pd.api.types.is_bool_dtype(values.dtype) and not values.hasnans:
-            return [bool(v) for v in values.to_numpy()]
-        if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
-            return list(values.astype("int64").tolist())
-        if pd.api.types.is_datetime64_dtype(values.dtype) and values.dt.tz is None:
-            present = values.notna()
-            if (values[present] == values[present].dt.normalize()).all():
-                days = values.dt.date.astype(object)
-                return days.where(present, None).tolist()  # type: ignore[no-any-return]
-        if pd.api.types.infer_dtype(values, skipna=False) == "string":
-            text = values.astype(str)
-            care = (
-                text.str.startswith(FORMULA_PREFIXES)
-                | text.isin(ERROR_CODES)
-                | text.str.contains(_ILLEGAL_PATTERN, regex=True)
-                | text.str.len().gt(MAX_CELL_CHARS)
-            )
-            cells: list[Cell | Plain] = list(text.tolist())
-            for i in np.flatnonzero(care.to_numpy()):
-                cells[i] = xlsx_value(ws, cells[i])
-            return cells
-    return [xlsx_value(ws, v, number_format=number_format) for v in values.tolist()]
-
-
 #: openpyxl's pattern of the control characters XML cannot carry, for pandas' str methods.
-_ILLEGAL_PATTERN: Final = ILLEGAL_CHARACTERS_RE.pattern
+ILLEGAL_PATTERN: Final = ILLEGAL_CHARACTERS_RE.pattern
 
 
-def _typed(value: object) -> str | bool | int | float | dt.date | None:
+def typed_value(value: object) -> str | bool | int | float | dt.date | None:
     """Map a pandas/numpy/Python value to the one Python type its cell is written as."""
     if type(value) is str:  # the common case first: most cells are tenant text
         return _clean_text(value)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from auditor.render.cells import DATE_FORMAT, xlsx_cell, xlsx_column
+from auditor.render.cells import DATE_FORMAT
 from auditor.render.xlsx.layout import (
     WIDTH_SAMPLE,
     add_table,
@@ -28,6 +28,7 @@ from auditor.render.xlsx.layout import (
     prepare,
     width,
 )
+from auditor.render.xlsx.sheetdata import BlankColumn, RowWriter, Styles, rows_xml, style_id
 
 MONEY_COLUMNS: Final = frozenset(
     {
@@ -74,7 +75,11 @@ class DataSheet:
 
 
 def write_sheet(wb: Workbook, sheet: DataSheet, money: str, max_rows: int) -> None:
-    """Write ``sheet``: frozen header, typed rows up to ``max_rows``, a table over all of it."""
+    """Write ``sheet``: frozen header, typed rows up to ``max_rows``, a table over all of it.
+
+    The header goes through openpyxl; the rows, built as XML a column at a time by
+    :mod:`auditor.render.xlsx.sheetdata`, follow it into the same stream.
+    """
     ws: WriteOnlyWorksheet = wb.create_sheet(sheet.title)
     frame = sheet.frame
     columns = [str(c) for c in frame.columns]
@@ -87,28 +92,21 @@ def write_sheet(wb: Workbook, sheet: DataSheet, money: str, max_rows: int) -> No
     ]
     widths += [w.width for w in sheet.work]
     prepare(ws, widths)
+    writer = RowWriter(ws)
     header_row(ws, headers, widths)
-    body = frame.head(count)
-    typed = [
-        xlsx_column(ws, body[c], number_format=money if c in MONEY_COLUMNS else None)
-        for c in body.columns
+    blanks = [
+        BlankColumn(style_id(ws, w.number_format) if w.number_format else None) for w in sheet.work
     ]
-    if sheet.work:
-        for row in zip(*typed, strict=True):
-            ws.append([*row, *_work_cells(ws, sheet.work)])
-    else:
-        for row in zip(*typed, strict=True):
-            ws.append(row)
+    body = rows_xml(
+        frame.head(count),
+        first_row=2,
+        styles=Styles.of(ws, money),
+        money=[c in MONEY_COLUMNS for c in columns],
+        blanks=blanks,
+    )
+    writer.write_rows_xml(body)
     _validate(ws, sheet.work, first=len(columns) + 1, rows=count)
     add_table(ws, sheet.table, headers, count)
-
-
-def _work_cells(ws: WriteOnlyWorksheet, work: tuple[WorkColumn, ...]) -> list[object]:
-    """Empty cells, pre-formatted where the column holds dates, for people to fill in."""
-    return [
-        xlsx_cell(ws, None, number_format=w.number_format) if w.number_format else None
-        for w in work
-    ]
 
 
 def _validate(ws: WriteOnlyWorksheet, work: tuple[WorkColumn, ...], first: int, rows: int) -> None:
