@@ -45,7 +45,7 @@ from auditor.render.cells import (
 
 #: Rows built and written at a time: big enough for vectorising to pay, small enough that a
 #: million-row sheet never holds its whole XML in memory.
-CHUNK_ROWS: Final = 50_000
+CHUNK_ROWS: Final = 10_000
 
 #: Excel's day zero in the 1900 date system (openpyxl's WINDOWS_EPOCH).
 _EPOCH: Final = dt.datetime(1899, 12, 30)
