@@ -8,6 +8,7 @@ so the snapshot ``auditor collect`` writes is read back by the same loader as a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -39,9 +40,19 @@ def dig(record: Any, *path: str) -> Any:
     return record
 
 
+#: Half a UTF-16 pair: a JSON ``\ud800`` escape parses to one, and no UTF-8 file can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text(value: Any) -> str:
-    """A cell: the value as stripped text, ``''`` for null."""
-    return "" if value is None else str(value).strip()
+    """A cell: the value as stripped text, ``''`` for null.
+
+    A lone surrogate becomes U+FFFD, the replacement character, as a UTF-8 decoder would make
+    of a broken sequence: one garbled name must not stop the collection of every user.
+    """
+    if value is None:
+        return ""
+    return _LONE_SURROGATE.sub("\ufffd", str(value)).strip()
 
 
 def _items(value: Any) -> list[Mapping[str, Any]]:

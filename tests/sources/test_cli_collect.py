@@ -106,6 +106,30 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/admin-provisioning"
 
 
+def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_character(
+    fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON \\ud800 escape (half a UTF-16 pair) in one name must not stop the run."""
+    tenant = small_tenant(20, 2)
+    tenant.users[3]["basicInfo"]["firstName"] = "Zo\ud800e"
+    assert "Zo\\ud800e" in json.dumps(tenant.users[3])  # how the fake serves it
+    api = fake(tenant, api_key=env_key)
+    snap, reports = tmp_path / "snap", tmp_path / "reports"
+    assert run(["collect", "--base-url", api.url, "--out", str(snap)], capsys)[0] == 0
+    assert "Zo\ufffde" in (snap / "users.csv").read_text(encoding="utf-8")
+    audit = ["audit", "--base-url", api.url, "--out", str(reports), "--no-history"]
+    audit += ["--licenses", str(FIXTURES / "tiny" / "licenses.csv")]
+    audit += ["--prices", str(FIXTURES / "tiny" / "prices.csv")]
+    code, _, stderr = run(audit, capsys)
+    assert code == 0, stderr
+    assert {p.name for p in reports.iterdir()} == {
+        "audit.json",
+        "audit.html",
+        "audit.xlsx",
+        "findings.csv",
+    }
+
+
 @pytest.mark.parametrize(
     ("case", "fragment"),
     [

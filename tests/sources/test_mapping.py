@@ -94,3 +94,14 @@ def test_street_line_and_site_row() -> None:
     table = frame([row], SITE_COLUMNS)
     assert list(table.columns) == list(SITE_COLUMNS)
     assert frame([], USER_COLUMNS).empty
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
+    """JSON's ``\\ud800`` escape is valid JSON but no character; UTF-8 files cannot hold it."""
+    user = {**DOC_USER, "basicInfo": {**DOC_USER["basicInfo"], "firstName": "Ja\ud800ne \udfff"}}
+    row = user_row(user)
+    assert row["first_name"] == "Ja\ufffdne \ufffd"
+    assert user_row(DOC_USER)["first_name"] == "Jane"
+    table = frame([row], USER_COLUMNS)  # Arrow strings refuse surrogates outright
+    assert table.loc[0, "first_name"] == "Ja\ufffdne \ufffd"
+    assert user_row({"basicInfo": {"firstName": "\U0001f600"}})["first_name"] == "\U0001f600"
