@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ from auditor.rules import (
 )
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
 from auditor.tax import tax_table
+from auditor.text import readable
 
 # The rules whose findings feed the pools, sites, plan and summary, by their own ids.
 _STALE = stale_deactivated_user.RULE_ID
@@ -85,18 +87,18 @@ def run(
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
     return Report(
         tool_version=__version__,
-        tenant=tenant,
+        tenant=readable(tenant),  # from a folder name or argv, so possibly undecodable bytes
         as_of=settings.as_of,
         generated_at=generated_at,
         currency=snapshot.currency,
-        inputs=snapshot.inputs,
+        inputs=tuple(replace(i, name=readable(i.name)) for i in snapshot.inputs),
         settings=settings,
         summary=summary,
         pools=pools,
         findings=findings,
         rules=tuple(r.meta for r in rules),
-        skipped=tuple(skipped),
-        warnings=tuple(warnings),
+        skipped=tuple(replace(s, reason=readable(s.reason)) for s in skipped),
+        warnings=tuple(readable(w) for w in warnings),  # they may name files
         snapshot=snapshot,
         sites=chargeback.site_table(snapshot, findings, _STALE, _UNASSIGNED),
         cancellation=plan.cancellation(snapshot, pairs, len(contacts), stale_ids, settings.as_of),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from auditor.history import read_history
 from auditor.rules._base import money_text
+from auditor.text import readable
 
 _COLUMNS = (
     "tenant",
@@ -24,7 +25,11 @@ _COLUMNS = (
 
 
 def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
-    """The runs recorded in ``path`` (of ``tenant`` when given), oldest first, as text."""
+    """The runs recorded in ``path`` (of ``tenant`` when given), oldest first, as text.
+
+    ``tenant`` is matched as the audit recorded it: undecodable bytes as U+FFFD.
+    """
+    tenant = None if tenant is None else readable(tenant)
     with read_history(path) as history:
         runs = history.runs(tenant)
     table = pd.DataFrame(

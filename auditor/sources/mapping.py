@@ -8,13 +8,13 @@ so the snapshot ``auditor collect`` writes is read back by the same loader as a 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from auditor.tables import SITES, USERS
+from auditor.text import readable
 
 USER_COLUMNS = tuple(c.name for c in USERS.columns)
 SITE_COLUMNS = ("site_id", "name", "street", "city", "state", "postal", "country")
@@ -40,19 +40,13 @@ def dig(record: Any, *path: str) -> Any:
     return record
 
 
-#: Half a UTF-16 pair: a JSON ``\ud800`` escape parses to one, and no UTF-8 file can hold it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def text(value: Any) -> str:
     """A cell: the value as stripped text, ``''`` for null.
 
-    A lone surrogate becomes U+FFFD, the replacement character, as a UTF-8 decoder would make
-    of a broken sequence: one garbled name must not stop the collection of every user.
+    A lone surrogate (a JSON ``\\ud800`` escape) becomes U+FFFD (:func:`readable`): one
+    garbled name must not stop the collection of every user.
     """
-    if value is None:
-        return ""
-    return _LONE_SURROGATE.sub("\ufffd", str(value)).strip()
+    return "" if value is None else readable(str(value)).strip()
 
 
 def _items(value: Any) -> list[Mapping[str, Any]]:
