@@ -42,16 +42,18 @@ def audit_folder(
     now: dt.datetime,
     options: AuditOptions | None = None,
     default_tenant: str | None = None,
+    origin: str | None = None,
 ) -> AuditResult:
     """Audit the snapshot in ``input_dir`` and write ``options.formats`` into ``out_dir``.
 
     ``as_of`` defaults to the snapshot's ``collected_at``, else ``now``'s date; the tenant to
     the options', the manifest's, ``default_tenant``, else the folder's name. With a history,
     the run is compared with the previous one and recorded in the same transaction that
-    renders the reports: a failed or killed run changes neither.
+    renders the reports: a failed or killed run changes neither. ``origin`` names where a
+    scratch folder's users and sites came from, for messages (see :func:`load`).
     """
     options = options or AuditOptions()
-    snapshot = load(input_dir, licenses=options.licenses, prices=options.prices)
+    snapshot = load(input_dir, licenses=options.licenses, prices=options.prices, origin=origin)
     settings = Settings(
         as_of=options.as_of or snapshot.collected_at or now.date(),
         stale_after_days=options.stale_after_days,
@@ -136,7 +138,12 @@ def audit_api(
         folder = Path(scratch) / "snapshot"
         collected = collect_folder(source, folder, base_url=base_url, now=now)
         result = audit_folder(
-            folder, out_dir, now=now, options=options, default_tenant=_host(base_url)
+            folder,
+            out_dir,
+            now=now,
+            options=options,
+            default_tenant=_host(base_url),
+            origin=base_url,
         )
     return collected, result
 

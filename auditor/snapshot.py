@@ -28,8 +28,19 @@ USER_TEXT_COLUMNS = tuple(c.name for c in USERS.columns if not c.name.endswith("
 USER_DATE_COLUMNS = ("created_at", "last_updated_at", "deactivated_at")
 
 
-def load(directory: Path, *, licenses: Path | None = None, prices: Path | None = None) -> Snapshot:
-    """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own."""
+def load(
+    directory: Path,
+    *,
+    licenses: Path | None = None,
+    prices: Path | None = None,
+    origin: str | None = None,
+) -> Snapshot:
+    """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own.
+
+    ``origin`` says where the folder's users and sites came from (the API's URL) when the
+    folder is only a scratch copy: messages then name it instead of a path that is gone by
+    the time anyone reads them.
+    """
     if not directory.exists():
         raise InputError(f"{directory}: the snapshot folder does not exist.")
     if not directory.is_dir():
@@ -45,9 +56,13 @@ def load(directory: Path, *, licenses: Path | None = None, prices: Path | None =
 
     catalogue = load_prices(paths["prices"])
     inventory = load_inventory(paths["licenses"], catalogue)
-    sites, site_warnings = _sites(paths["sites"])
-    users, columns, user_warnings = _users(paths["users"], sites)
-    holdings, holdings_known = _holdings(users, columns, inventory, catalogue, str(paths["users"]))
+    labels = {
+        name: f"{name}.csv as collected from {origin}" if origin else str(paths[name])
+        for name in ("users", "sites")
+    }
+    sites, site_warnings = _sites(paths["sites"], labels["sites"])
+    users, columns, user_warnings = _users(paths["users"], sites, labels["users"])
+    holdings, holdings_known = _holdings(users, columns, inventory, catalogue, labels["users"])
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
     warnings = [
@@ -102,8 +117,7 @@ def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
         raise InputError(f"{path}, key collected_at: {value!r} is not an ISO 8601 date.") from exc
 
 
-def _sites(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    label = str(path)
+def _sites(path: Path, label: str) -> tuple[pd.DataFrame, list[str]]:
     warnings: list[str] = []
     table = read_table(path, SITES, label, warnings)
     norm.require_rows(table, label, "site")
@@ -130,8 +144,7 @@ def _resolve_sites(refs: pd.Series, sites: pd.DataFrame) -> pd.Series:
     return resolved
 
 
-def _users(path: Path, sites: pd.DataFrame) -> tuple[pd.DataFrame, set[str], list[str]]:
-    label = str(path)
+def _users(path: Path, sites: pd.DataFrame, label: str) -> tuple[pd.DataFrame, set[str], list[str]]:
     warnings: list[str] = []
     table = read_table(path, USERS, label, warnings)
     norm.require_rows(table, label, "user")

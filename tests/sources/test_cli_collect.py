@@ -106,6 +106,32 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/admin-provisioning"
 
 
+def test_messages_about_collected_data_name_the_api_not_a_scratch_folder(
+    fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """audit --base-url loads from a temporary copy; its path means nothing to the reader."""
+    tenant = small_tenant(20, 2)
+    tenant.users[4]["basicInfo"]["site"] = {"id": "site-gone", "name": "Gone"}
+    api = fake(tenant, api_key=env_key)
+    audit = ["audit", "--base-url", api.url, "--out", str(tmp_path / "r"), "--no-history"]
+    audit += ["--licenses", str(FIXTURES / "tiny" / "licenses.csv")]
+    audit += ["--prices", str(FIXTURES / "tiny" / "prices.csv"), "--format", "json"]
+    code, _, stderr = run(audit, capsys)
+    assert code == 0, stderr
+    warnings = json.loads((tmp_path / "r" / "audit.json").read_text())["warnings"]
+    sited = [w for w in warnings if "site-gone" in w]
+    assert sited == [
+        f"users.csv as collected from {api.url}: 1 user(s) name a site sites.csv does not "
+        "have (first: row 6, 'site-gone'); their licenses' tax addresses are not checked."
+    ]
+    assert "auditor-snapshot" not in stderr + " ".join(warnings)
+    tenant.users[2]["basicInfo"]["createdTime"] = "last Tuesday"
+    code, _, stderr = run(audit, capsys)
+    assert code == 2
+    assert stderr.startswith(f"auditor: error: users.csv as collected from {api.url} row 4, ")
+    assert "auditor-snapshot" not in stderr
+
+
 def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_character(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
