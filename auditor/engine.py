@@ -72,18 +72,19 @@ def run(
             skipped.append(SkippedRule(item.meta.id, f"the rule failed: {exc!r}"))
             continue
         frames.append(_stamp(found, item))
-    findings = _findings(frames)
-    contacts = findings.entity_id[
-        findings.rule.eq(_CONTACT) & findings.severity.eq(Severity.MEDIUM.value)
-    ]
-    pairs = plan.pairings(snapshot, contacts)
-    findings = plan.recommend(findings, pairs, snapshot.currency, _CONTACT)
-    findings, muted = suppress.apply(findings, suppressions, settings.as_of)
+    findings, muted = suppress.apply(_findings(frames), suppressions, settings.as_of)
     findings["first_seen"] = None  # filled in from the history, when there is one
     findings["days_open"] = None
     warnings += muted
+    # The plan acts on open findings only: a suppressed Contact needs no seat, a suppressed
+    # stale user keeps theirs, and a suppressed unassigned pool is spares kept on purpose.
+    open_ = findings[~findings.suppressed]
+    contacts = open_.entity_id[open_.rule.eq(_CONTACT) & open_.severity.eq(Severity.MEDIUM.value)]
+    pairs = plan.pairings(snapshot, contacts)
+    findings = plan.recommend(findings, pairs, snapshot.currency, _CONTACT)
+    stale_ids = open_.entity_id[open_.rule.eq(_STALE)]
+    spares = findings.entity_id[findings.rule.eq(_UNASSIGNED) & findings.suppressed]
     pools = _pools(snapshot, findings)
-    stale_ids = findings.entity_id[findings.rule.eq(_STALE)]
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
     return Report(
         tool_version=__version__,
@@ -101,7 +102,9 @@ def run(
         warnings=tuple(readable(w) for w in warnings),  # they may name files
         snapshot=snapshot,
         sites=chargeback.site_table(snapshot, findings, _STALE, _UNASSIGNED),
-        cancellation=plan.cancellation(snapshot, pairs, len(contacts), stale_ids, settings.as_of),
+        cancellation=plan.cancellation(
+            snapshot, pairs, len(contacts), stale_ids, settings.as_of, kept=spares
+        ),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
     )

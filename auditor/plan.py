@@ -107,6 +107,7 @@ def cancellation(
     contacts: int,
     stale_ids: pd.Series,
     as_of: dt.date,
+    kept: pd.Series | tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Per license type with unassigned licenses (or seats held by stale users): what to cancel.
 
@@ -114,8 +115,10 @@ def cancellation(
     once: first on the type of the seat :func:`pairings` gave them (``reassign_same_state``),
     the others on the remaining unassigned seats cheapest type first (a person with no seat
     needs the basic one, and the costlier surplus is then what gets cancelled), never more than
-    a type has unassigned. ``seats_to_cancel`` is the rest of the unassigned licenses; the saving
-    is unknown (NaN) where the price is.
+    a type has unassigned. ``seats_to_cancel`` is the rest of the unassigned licenses, except on
+    the ``kept`` types (their unassigned-seats finding is suppressed: spares kept on purpose,
+    which Contacts may still take but nobody cancels); the saving is unknown (NaN) where the
+    price is. ``held_by_stale_users`` counts the seats of ``stale_ids``.
     """
     pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
     pools["kind"] = pools.kind.fillna(Kind.SEAT.value)
@@ -137,7 +140,10 @@ def cancellation(
     table["contacts_who_could_take_one"] = (
         table.reassign_same_state + allocated.reindex(table.index)
     ).astype("int64")
-    table["seats_to_cancel"] = table.unassigned - table.contacts_who_could_take_one
+    spare = member(table.license_type, kept)
+    table["seats_to_cancel"] = (table.unassigned - table.contacts_who_could_take_one).where(
+        ~spare, 0
+    )
     price = table.price_cents.astype("Int64")
     saving = (table.seats_to_cancel * price).astype("Float64")
     table["monthly_price"] = _floats(price.astype("Float64") / 100)

@@ -92,3 +92,38 @@ def test_suppressed_table_is_empty_when_nothing_is_suppressed(tiny_dir: Path) ->
     assert suppressed_table(report.findings).empty
     bare = report.findings.drop(columns=["suppressed"])  # a table from before the engine
     assert tuple(suppressed_table(bare).columns) == SUPPRESSED_COLUMNS
+
+
+def _plan(report: Report) -> dict[str, dict[str, object]]:
+    return report.cancellation.set_index("license_type").to_dict("index")
+
+
+def test_the_plan_cancels_no_spare_kept_on_purpose_and_counts_no_accepted_stale_seat(
+    tiny_dir: Path,
+) -> None:
+    plain = _plan(audit_with(tiny_dir))
+    assert (plain["X4"]["seats_to_cancel"], plain["X4"]["monthly_saving"]) == (1, 34.0)
+    assert plain["X2"]["held_by_stale_users"] == 1
+    muted = _plan(
+        audit_with(
+            tiny_dir,
+            Suppression("unassigned-billed-seats", "X4", "spares for the new call centre", "it@x"),
+            Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x"),
+        )
+    )
+    assert (muted["X4"]["unassigned"], muted["X4"]["seats_to_cancel"]) == (1, 0)
+    assert (muted["X4"]["monthly_saving"], muted["X4"]["annual_saving"]) == (0.0, 0.0)
+    assert muted["X2"]["held_by_stale_users"] == 0
+    assert muted["X2"] == {**plain["X2"], "held_by_stale_users": 0}  # nothing else moves
+
+
+def test_a_suppressed_contact_is_offered_no_seat(tiny_dir: Path) -> None:
+    plain = audit_with(tiny_dir)
+    assert _plan(plain)["X2"]["contacts_who_could_take_one"] == 1  # u3, who expects service
+    muted = audit_with(
+        tiny_dir, Suppression("contact-without-license", "u3", "a lobby phone", "fac@x")
+    )
+    plan = _plan(muted)
+    assert plan["X2"]["contacts_who_could_take_one"] == 0
+    assert (plan["X2"]["seats_to_cancel"], plan["X2"]["monthly_saving"]) == (1, 24.0)
+    assert muted.pairings.empty
