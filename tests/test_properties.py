@@ -15,8 +15,12 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditor.config import Suppression
+from auditor.engine import run
+from auditor.model import Settings
 from auditor.render import write_reports
-from tests.conftest import PRICES, SITES, audit, unit, user, write_csv
+from auditor.snapshot import load
+from tests.conftest import NOW, PRICES, SITES, audit, unit, user, write_csv
 
 AS_OF = dt.date(2026, 11, 1)
 TYPES = ["X2", "X4", "Call Recording Storage", "X9"]  # X9 has no price
@@ -125,6 +129,48 @@ def test_money_agrees_across_json_csv_and_xlsx(
         )
         taken = sum(r["contacts_who_could_take_one"] for r in data["cancellation"])
         assert len(data["pairings"]) <= taken <= medium
+
+
+@SETTINGS
+@given(rows=user_rows, spares=spare_units, picks=st.lists(st.integers(0, 99), max_size=5))
+def test_the_plan_never_saves_more_than_the_open_waste(
+    rows: list[dict[str, Any]], spares: list[tuple[str, str, str]], picks: list[int]
+) -> None:
+    """Whatever is suppressed, cancelling as planned saves at most the waste still open."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "t"
+        _tenant(folder, rows, spares)
+        candidates = [f"unassigned-billed-seats:{t}" for t in TYPES] + [
+            f"{rule}:u{i}"
+            for i in range(len(rows))
+            for rule in ("stale-deactivated-user", "contact-without-license")
+        ]
+        chosen = {candidates[p % len(candidates)] for p in picks}
+        accepted = [Suppression(*i.split(":", 1), "r", "o") for i in sorted(chosen)]
+        report = run(
+            load(folder), Settings(as_of=AS_OF), tenant="t", generated_at=NOW,
+            suppressions=accepted,
+        )  # fmt: skip
+        plan = report.cancellation
+        saving = round(sum(float(v) for v in plan.monthly_saving if v == v) * 100)  # NaN: unknown
+        assert saving <= round(report.summary.monthly_waste * 100)
+        kept = {i.split(":", 1)[1] for i in chosen if i.startswith("unassigned-billed-seats:")}
+        assert not plan.seats_to_cancel[plan.license_type.isin(kept)].any()
+        open_stale = {
+            i.split(":", 1)[1]
+            for i in report.findings.id[~report.findings.suppressed]
+            if i.startswith("stale-deactivated-user:")
+        }
+        held = report.snapshot.holdings if report.snapshot else None
+        assert held is not None
+        kinds = dict(
+            zip(report.snapshot.types.license_type, report.snapshot.types.kind, strict=True)
+        )
+        stale_seats = [
+            t for u, t in zip(held.user_id, held.license_type, strict=True)
+            if u in open_stale and kinds.get(t, "seat") == "seat"
+        ]  # fmt: skip
+        assert sum(int(v) for v in plan.held_by_stale_users) == len(stale_seats)
 
 
 @SETTINGS
