@@ -25,7 +25,7 @@ import pandas as pd
 
 from auditor.frames import member
 from auditor.model import Kind, LicenseStatus, Snapshot
-from auditor.rules._base import join_ids, money, user_label
+from auditor.rules._base import isolate, join_ids, money, user_label
 
 #: Days of notice 8x8 needs for a partial cancellation.
 NOTICE_DAYS: Final = 30
@@ -166,12 +166,12 @@ def recommend(
     paired = findings.rule.eq(contact_rule) & member(findings.entity_id, by_user.index)
     hits = by_user.reindex(findings.entity_id[paired])
     cents = (hits.monthly_price * 100).round().astype("Int64")
-    where = hits.state.astype(str) + ", " + hits.country.astype(str)
+    where = isolate(hits.state.astype(str)) + ", " + isolate(hits.country.astype(str))
     text = (
         "Reassign before you buy: assign license "
-        + hits.license_id.astype(str)
+        + isolate(hits.license_id.astype(str))
         + " ("
-        + hits.license_type.astype(str)
+        + isolate(hits.license_type.astype(str))
         + ", "
         + money(cents, currency).to_numpy()
         + " a month), unassigned and already taxed in "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -156,23 +157,37 @@ def plural(count: pd.Series, singular: str, many: str | None = None) -> pd.Serie
 
 def join_ids(ids: pd.Series, limit: int = 10) -> str:
     """A short list of ids for a sentence: the first ``limit``, then how many more."""
-    shown = ", ".join(str(v) for v in ids.iloc[:limit])
+    shown = ", ".join(isolate(ids.iloc[:limit].astype(str)))
     more = len(ids) - limit
     return f"{shown} and {more} more" if more > 0 else shown
 
 
 #: Unicode's explicit direction controls: embeddings, overrides, isolates and marks.
 _BIDI = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_BIDI_RE = re.compile(_BIDI)
+_ISOLATES = "[\u2066-\u2069]"
 
 
 def isolate(text: pd.Series) -> pd.Series:
     """Tenant text that carries direction controls, wrapped in a first-strong isolate.
 
-    A right-to-left override in a name would otherwise reverse the rest of the sentence it
-    is quoted in; isolated, it reorders only itself. Text without such controls is unchanged.
+    Every piece of tenant text a finding's sentences quote (names, license types and ids,
+    sites, addresses) goes through here. A right-to-left override in one would otherwise
+    reverse the rest of the sentence; isolated, it reorders only itself. The text's own
+    isolate marks are dropped: a stray U+2069 would end the isolate early, a stray U+2066-8
+    would keep it open past its end; the U+2069 added closes every embedding and override
+    the text opened. Text without direction controls is unchanged.
     """
     risky = text.str.contains(_BIDI, regex=True)
-    return text.where(~risky, "\u2068" + text + "\u2069")
+    inner = text.str.replace(_ISOLATES, "", regex=True)
+    return text.where(~risky, "\u2068" + inner + "\u2069")
+
+
+def isolate_text(text: str) -> str:
+    """:func:`isolate` for one piece of text."""
+    if not _BIDI_RE.search(text):
+        return text
+    return "\u2068" + re.sub(_ISOLATES, "", text) + "\u2069"
 
 
 def user_label(users: pd.DataFrame) -> pd.Series:

@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import free_seat_pools, needs_holdings, results, rule, user_label
+from auditor.rules._base import (
+    free_seat_pools,
+    isolate,
+    isolate_text,
+    needs_holdings,
+    results,
+    rule,
+    user_label,
+)
 
 RULE_ID = "contact-without-license"
 
@@ -39,9 +47,13 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     hits["severity"] = np.where(expects, Severity.MEDIUM.value, Severity.INFO.value)
     hits["title"] = label + " is active but holds no license"
     reasons = (
-        ("provisioned by " + hits.scim_provider + "; ").where(hits.scim_provider.ne(""), "")
-        + ("has extension " + hits.extension + "; ").where(hits.extension.ne(""), "")
-        + ("has phone number " + hits.phone_number + "; ").where(hits.phone_number.ne(""), "")
+        ("provisioned by " + isolate(hits.scim_provider) + "; ").where(
+            hits.scim_provider.ne(""), ""
+        )
+        + ("has extension " + isolate(hits.extension) + "; ").where(hits.extension.ne(""), "")
+        + ("has phone number " + isolate(hits.phone_number) + "; ").where(
+            hits.phone_number.ne(""), ""
+        )
     ).str.rstrip("; ")
     hits["detail"] = np.where(
         expects,
@@ -67,6 +79,7 @@ def _offer(snapshot: Snapshot) -> str:
     if free.empty:
         return "no pool has an unassigned seat, so this needs a new license."
     pools = ", ".join(
-        f"{t} has {n} unassigned" for t, n in zip(free.license_type, free.unassigned, strict=True)
+        f"{isolate_text(str(t))} has {n} unassigned"
+        for t, n in zip(free.license_type, free.unassigned, strict=True)
     )
     return f"{pools} (already paid for, so no new purchase is needed)."

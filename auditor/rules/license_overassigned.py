@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import money, needs_holdings, results, rule
+from auditor.rules._base import isolate, money, needs_holdings, results, rule
 
 RULE_ID = "license-overassigned"
 
@@ -38,17 +38,18 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     currency = snapshot.currency
     hits["entity_id"] = hits.license_type
     hits["severity"] = Severity.HIGH.value
+    shown = isolate(hits.license_type)
     hits["title"] = (
         hits.holders.astype(str)
         + " users hold "
-        + hits.license_type
+        + shown
         + " but the inventory has "
         + hits.total.astype(str)
     )
     hits["detail"] = (
         hits.holders.astype(str)
         + " users list "
-        + hits.license_type
+        + shown
         + " among their licenses, "
         + extra.astype(str)
         + " more than the "
@@ -61,7 +62,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     )
     hits["recommendation"] = (
         "Check Admin Console (Home > Licenses) for "
-        + hits.license_type
+        + shown
         + ": if the inventory is current, remove the license from the "
         + extra.astype(str)
         + " user(s) who need it least or expect a true-up charge; otherwise refresh licenses.csv."

@@ -7,7 +7,15 @@ import pandas as pd
 
 from auditor.frames import member
 from auditor.model import Kind, Settings, Severity, Snapshot
-from auditor.rules._base import money, money_severity, needs_holdings, results, rule, user_label
+from auditor.rules._base import (
+    isolate,
+    money,
+    money_severity,
+    needs_holdings,
+    results,
+    rule,
+    user_label,
+)
 
 RULE_ID = "stale-deactivated-user"
 
@@ -73,11 +81,12 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     )
     hits["entity_id"] = hits.user_id
     hits["severity"] = money_severity(cost, known, settings)
-    hits["title"] = label + " is deactivated but still holds " + seats
+    shown = isolate(seats)
+    hits["title"] = label + " is deactivated but still holds " + shown
     hits["detail"] = (
         since
         + ", and still holds "
-        + seats
+        + shown
         + ", billed at "
         + money(cost, snapshot.currency)
         + " a month."
@@ -87,7 +96,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         "Save "
         + label
         + "'s voicemail and call recordings, remove the "
-        + seats
+        + shown
         + " license(s), then reassign the seat(s) to a Contact or file a partial cancellation "
         "(30 days' notice); delete the user 30 to 90 days after deactivation."
     )

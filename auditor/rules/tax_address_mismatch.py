@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.model import LicenseStatus, Settings, Severity, Snapshot
-from auditor.rules._base import money, results, rule, user_label
+from auditor.rules._base import isolate, money, results, rule, user_label
 
 RULE_ID = "tax-address-mismatch"
 
@@ -63,20 +63,20 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
 
 def _where(state: pd.Series, country: pd.Series) -> pd.Series:
     """``CA, US`` from code columns, leaving out a blank part."""
-    s = state.fillna("").astype(str)
-    c = country.fillna("").astype(str)
+    s = isolate(state.fillna("").astype(str))  # a state pycountry does not know stays as written
+    c = isolate(country.fillna("").astype(str))
     both = s.ne("") & c.ne("")
     return (s + np.where(both, ", ", "") + c).where(s.ne("") | c.ne(""), "an unknown place")
 
 
 def _address(frame: pd.DataFrame, prefix: str) -> pd.Series:
     """A one-line address from street, city, state and postal columns named with ``prefix``."""
-    parts = [frame[f"{prefix}{p}"].fillna("").astype(str) for p in ("street", "city")]
+    parts = [isolate(frame[f"{prefix}{p}"].fillna("").astype(str)) for p in ("street", "city")]
     line = parts[0].str.cat(parts[1], sep=", ").str.strip(", ")
     tail = (
-        frame[f"{prefix}state_code"].fillna("").astype(str)
+        isolate(frame[f"{prefix}state_code"].fillna("").astype(str))
         + " "
-        + frame[f"{prefix}postal"].fillna("").astype(str)
+        + isolate(frame[f"{prefix}postal"].fillna("").astype(str))
     ).str.strip()
     return line.str.cat(tail, sep=", ").str.strip(", ")
 
@@ -104,11 +104,12 @@ def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     service = _where(hits.service_state_code, hits.service_country_code)
     site_where = _where(hits.site_state, hits.site_country)
     hits["license_type"] = hits.license_type
+    license_id, license_type = isolate(hits.license_id), isolate(hits.license_type)
     hits["title"] = (
         "License "
-        + hits.license_id
+        + license_id
         + " ("
-        + hits.license_type
+        + license_type
         + ") is taxed in "
         + service
         + " but used in "
@@ -118,7 +119,7 @@ def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
         "Assigned to "
         + hits.owner
         + " at site "
-        + hits.site
+        + isolate(hits.site)
         + " ("
         + site_where
         + "), but its service address is "
@@ -127,7 +128,7 @@ def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     )
     hits["recommendation"] = (
         "Change license "
-        + hits.license_id
+        + license_id
         + "'s service address to the site's, "
         + site_address
         + ", in Admin Console (Home > Licenses)."
@@ -153,9 +154,9 @@ def _unassigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     hits["site"] = None
     hits["title"] = (
         "Unassigned license "
-        + hits.license_id
+        + isolate(hits.license_id)
         + " ("
-        + hits.license_type
+        + isolate(hits.license_type)
         + ") is taxed in "
         + service
         + ", where no site is"

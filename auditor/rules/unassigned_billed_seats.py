@@ -6,6 +6,7 @@ import pandas as pd
 
 from auditor.model import LicenseStatus, Settings, Severity, Snapshot
 from auditor.rules._base import (
+    isolate,
     join_ids,
     money,
     money_severity,
@@ -50,13 +51,14 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         else "File"
     )
     seat = hits.kind.eq("seat")
-    hits["title"] = count + " of type " + hits.license_type + " unassigned and still billed"
+    shown = isolate(hits.license_type)
+    hits["title"] = count + " of type " + shown + " unassigned and still billed"
     hits["detail"] = (
         hits.unassigned.astype(str)
         + " of "
         + hits.total.astype(str)
         + " "
-        + hits.license_type
+        + shown
         + " licenses are unassigned; each is billed at "
         + money(price, currency)
         + " a month ("

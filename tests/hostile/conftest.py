@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -62,6 +63,7 @@ CASES: Final[tuple[Case, ...]] = (
     Case("img", '"><img src=x onerror=alert(1)>'),
     Case("quotes", "'single' \"double\" & ampersand"),
     Case("rtl", "Ops \u202egnp.exe"),
+    Case("isolates", "\u2069\u202eClosed\u2067 early"),  # a stray PDI, an unclosed RLI
     Case("nul", "Nu\x00ll"),
 )
 CASE_IDS: Final = [c.key for c in CASES]
@@ -213,6 +215,8 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 def isolated(name: str) -> str:
-    """A user's name as a finding quotes it: wrapped in a first-strong isolate (U+2068 ...
+    """Tenant text as a finding quotes it: wrapped in a first-strong isolate (U+2068 ...
     U+2069) when it holds a direction control, so it cannot reorder the sentence around it."""
-    return f"\u2068{name}\u2069" if "\u202e" in name else name
+    if not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", name):
+        return name
+    return "\u2068" + re.sub("[\u2066-\u2069]", "", name) + "\u2069"

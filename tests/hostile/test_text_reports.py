@@ -31,6 +31,7 @@ from tests.hostile.conftest import (
     recover,
     run_cli,
 )
+from tests.rules.test_isolate import contained
 
 SCHEMA = json.loads((FIXTURES.parent / "docs" / "audit.schema.json").read_text())
 
@@ -73,14 +74,14 @@ def test_json_carries_the_text_exactly(hostile_run: Run, case: Case) -> None:
     contact = hostile_run.finding(f"contact-without-license:c-{key}")
     name = isolated(f"{text} Test")
     assert contact["title"] == f"{name} <c-{key}@example.com> is active but holds no license"
-    assert f"(provisioned by {text})" in contact["detail"]
+    assert f"(provisioned by {isolated(text)})" in contact["detail"]
     assert contact["site"] == case.site
     by_id = hostile_run.finding(f"contact-without-license:{text}")
     assert by_id["entity_id"] == text
     assert by_id["title"] == f"{isolated(text)} is active but holds no license"
     stale = hostile_run.finding(f"stale-deactivated-user:s-{key}")
     assert stale["title"] == (
-        f"{isolated(text)} <s-{key}@example.com> is deactivated but still holds {text}"
+        f"{isolated(text)} <s-{key}@example.com> is deactivated but still holds {isolated(text)}"
     )
     assert stale["license_type"] == text
     assert stale["site"] == case.site
@@ -97,6 +98,17 @@ def test_json_carries_the_text_exactly(hostile_run: Run, case: Case) -> None:
     assert sites[text] == case.site
     expired = f"({case.reason!r}; owner {case.reason!r}) expired"
     assert any(expired in w for w in hostile_run.report["warnings"])
+
+
+def test_no_quoted_text_can_reorder_a_sentence(hostile_run: Run) -> None:
+    """Every sentence the findings and the plan quote tenant text in keeps its controls inside."""
+    sentences = [
+        f[key]
+        for f in hostile_run.report["findings"]
+        for key in ("title", "detail", "recommendation")
+    ] + [row["unassigned_license_ids"] for row in hostile_run.report["cancellation"]]
+    assert any("\u202e" in s for s in sentences)  # the hostile text did reach them
+    assert [s for s in sentences if not contained(s)] == []
 
 
 def test_nul_bytes_are_removed_with_a_warning_per_file(hostile_run: Run) -> None:

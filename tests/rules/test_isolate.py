@@ -1,0 +1,57 @@
+"""Tenant text quoted in a finding's sentence cannot reorder the rest of the sentence.
+
+Unicode's bidirectional algorithm lets an override (U+202D/E) or embedding (U+202A/B) run to
+the end of the paragraph unless something closes it, and an isolate (U+2066-8 ... U+2069) is
+what closes everything opened inside it. So the check: every embedding or override sits
+inside an isolate, and every isolate opened is closed, by the text's end.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor.rules._base import isolate, isolate_text
+
+OPENERS = frozenset("\u2066\u2067\u2068")
+CLOSE = "\u2069"
+PUSHES = frozenset("\u202a\u202b\u202d\u202e")
+CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def contained(text: str) -> bool:
+    """Whether no direction control in ``text`` can act past its end (or past a PDI)."""
+    depth = 0
+    for ch in text:
+        if ch in OPENERS:
+            depth += 1
+        elif ch == CLOSE:
+            if depth == 0:
+                return False  # it would close an isolate of the sentence around it
+            depth -= 1
+        elif ch in PUSHES and depth == 0:
+            return False
+    return depth == 0
+
+
+TEXT = st.text(alphabet=st.sampled_from([*CONTROLS, "a", "b", " ", "א", "ب"]), max_size=12)
+
+
+@given(values=st.lists(TEXT, max_size=8))
+def test_isolated_text_is_contained_and_keeps_its_letters(values: list[str]) -> None:
+    shown = isolate(pd.Series(values, dtype="str")).tolist()
+    assert shown == [isolate_text(v) for v in values]
+    for raw, text in zip(values, shown, strict=True):
+        assert contained("quoted " + text + " in a sentence")
+        letters = [c for c in text if c not in CONTROLS]
+        assert letters == [c for c in raw if c not in CONTROLS]
+        if not any(c in CONTROLS for c in raw):
+            assert text == raw
+
+
+def test_an_override_is_closed_where_the_text_ends() -> None:
+    text = isolate_text("Ops \u202egnp.exe")
+    assert text == "\u2068Ops \u202egnp.exe\u2069"
+    assert isolate_text("\u2069\u202eEvil\u2067") == "\u2068\u202eEvil\u2069"
+    assert isolate_text("plain") == "plain"
