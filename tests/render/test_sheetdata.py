@@ -251,3 +251,19 @@ def test_no_rows_leaves_just_the_header(tmp_path: Path, make: Callable[[], pd.Da
     _sheet(tmp_path / "fast.xlsx", frame, [False] * len(frame.columns), fast=True)
     ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["t"]
     assert ws.max_row == 1
+
+
+def test_rows_before_the_header_are_refused() -> None:
+    ws = Workbook(write_only=True).create_sheet("t")
+    writer = RowWriter(ws)
+    with pytest.raises(RuntimeError, match="header row"):
+        writer.write_rows_xml(iter(["<row r='1'/>"]))
+
+
+def test_a_frame_with_a_repeated_index_keeps_its_rows(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"n": [1, 2, 3], "s": [" a", "b", "=c"]}, index=[7, 7, 7])
+    _sheet(tmp_path / "fast.xlsx", frame, [False, False], fast=True)
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["t"]
+    assert [tuple(c.value for c in row[:2]) for row in ws.iter_rows(min_row=2)] == [
+        (1, " a"), (2, "b"), (3, "=c")
+    ]  # fmt: skip

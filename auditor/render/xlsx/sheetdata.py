@@ -239,9 +239,9 @@ def rows_xml(
     width = len(frame.columns)
     letters = [get_column_letter(i) for i in range(1, width + len(blanks) + 1)]
     for start in range(0, len(frame), CHUNK_ROWS):
-        chunk = frame.iloc[start : start + CHUNK_ROWS]
+        chunk = frame.iloc[start : start + CHUNK_ROWS].reset_index(drop=True)  # no alignment
         numbers = np.arange(first_row + start, first_row + start + len(chunk))
-        rows = pd.Series(numbers, index=chunk.index).astype("str")
+        rows = pd.Series(numbers).astype("str")
         columns = [
             column_xml(chunk.iloc[:, i], letters[i], rows, styles, money=money[i])
             for i in range(width)
@@ -289,6 +289,9 @@ class RowWriter(WorksheetWriter):
 
     def write_rows_xml(self, rows: Iterator[str]) -> None:
         """Append ``<row>`` elements after the rows written so far (the header, at least)."""
+        if getattr(self.ws, "_rows", None) is None:
+            # before any appended row the stream is outside <sheetData>: the file would be bad
+            raise RuntimeError("append the header row before writing rows as XML")
         for xml in rows:
             self._stream.flush()  # what lxml holds goes first
             self._handle.write(xml.encode("utf-8"))
