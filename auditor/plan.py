@@ -51,6 +51,7 @@ CANCELLATION_COLUMNS: Final = (
     "contacts_who_could_take_one",
     "reassign_same_state",
     "seats_to_cancel",
+    "spares_kept",
     "monthly_price",
     "monthly_saving",
     "annual_saving",
@@ -116,9 +117,10 @@ def cancellation(
     the others on the remaining unassigned seats cheapest type first (a person with no seat
     needs the basic one, and the costlier surplus is then what gets cancelled), never more than
     a type has unassigned. ``seats_to_cancel`` is the rest of the unassigned licenses, except on
-    the ``kept`` types (their unassigned-seats finding is suppressed: spares kept on purpose,
-    which Contacts may still take but nobody cancels); the saving is unknown (NaN) where the
-    price is. ``held_by_stale_users`` counts the seats of ``stale_ids``.
+    the ``kept`` types (their unassigned-seats finding is suppressed), where the rest is
+    ``spares_kept``: kept on purpose, which Contacts may still take but nobody cancels. So
+    unassigned = Contacts + to cancel + kept. The saving is unknown (NaN) where the price is.
+    ``held_by_stale_users`` counts the seats of ``stale_ids``.
     """
     pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
     pools["kind"] = pools.kind.fillna(Kind.SEAT.value)
@@ -141,9 +143,9 @@ def cancellation(
         table.reassign_same_state + allocated.reindex(table.index)
     ).astype("int64")
     spare = member(table.license_type, kept)
-    table["seats_to_cancel"] = (table.unassigned - table.contacts_who_could_take_one).where(
-        ~spare, 0
-    )
+    left = table.unassigned - table.contacts_who_could_take_one
+    table["seats_to_cancel"] = left.where(~spare, 0)
+    table["spares_kept"] = left.where(spare, 0)
     price = table.price_cents.astype("Int64")
     saving = (table.seats_to_cancel * price).astype("Float64")
     table["monthly_price"] = _floats(price.astype("Float64") / 100)

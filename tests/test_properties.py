@@ -123,6 +123,7 @@ def test_money_agrees_across_json_csv_and_xlsx(
         for row in data["cancellation"]:
             assert 0 <= row["contacts_who_could_take_one"] <= row["unassigned"]
             assert row["seats_to_cancel"] == row["unassigned"] - row["contacts_who_could_take_one"]
+            assert row["spares_kept"] == 0  # nothing is suppressed here
         medium = sum(
             f["rule"] == "contact-without-license" and f["severity"] == "medium"
             for f in data["findings"]
@@ -156,6 +157,10 @@ def test_the_plan_never_saves_more_than_the_open_waste(
         assert saving <= round(report.summary.monthly_waste * 100)
         kept = {i.split(":", 1)[1] for i in chosen if i.startswith("unassigned-billed-seats:")}
         assert not plan.seats_to_cancel[plan.license_type.isin(kept)].any()
+        assert not plan.spares_kept[~plan.license_type.isin(kept)].any()
+        assert (
+            plan.contacts_who_could_take_one + plan.seats_to_cancel + plan.spares_kept
+        ).tolist() == plan.unassigned.tolist()
         open_stale = {
             i.split(":", 1)[1]
             for i in report.findings.id[~report.findings.suppressed]

@@ -111,7 +111,9 @@ def test_the_plan_cancels_no_spare_kept_on_purpose_and_counts_no_accepted_stale_
             Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x"),
         )
     )
+    assert plain["X4"]["spares_kept"] == 0
     assert (muted["X4"]["unassigned"], muted["X4"]["seats_to_cancel"]) == (1, 0)
+    assert muted["X4"]["spares_kept"] == 1
     assert (muted["X4"]["monthly_saving"], muted["X4"]["annual_saving"]) == (0.0, 0.0)
     assert muted["X2"]["held_by_stale_users"] == 0
     assert muted["X2"] == {**plain["X2"], "held_by_stale_users": 0}  # nothing else moves

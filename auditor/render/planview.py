@@ -47,6 +47,7 @@ class PlanRow:
     contacts_who_could_take_one: int | None
     reassign_same_state: int | None
     seats_to_cancel: int | None
+    spares_kept: int | None
     monthly_price: float | None
     monthly_saving: float | None
     annual_saving: float | None
@@ -101,6 +102,7 @@ def plan_rows(cancellation: pd.DataFrame) -> list[PlanRow]:
             contacts_who_could_take_one=as_integer(r["contacts_who_could_take_one"]),
             reassign_same_state=as_integer(r["reassign_same_state"]),
             seats_to_cancel=as_integer(r["seats_to_cancel"]),
+            spares_kept=as_integer(r["spares_kept"]),
             monthly_price=as_number(r["monthly_price"]),
             monthly_saving=as_number(r["monthly_saving"]),
             annual_saving=as_number(r["annual_saving"]),

@@ -184,8 +184,8 @@ NOTICE = dt.date(2026, 12, 1)
 
 #: The tiny tenant's cancellation plan (tests/test_plan.py works it out).
 TINY_CANCELLATION: tuple[tuple[Any, ...], ...] = (
-    ("X2", "seat", 1, 1, 0, 0, 24.0, 0.0, 0.0, NOTICE, 1, "L5"),
-    ("X4", "seat", 1, 0, 0, 1, 34.0, 34.0, 408.0, NOTICE, 0, "L6"),
+    ("X2", "seat", 1, 1, 0, 0, 0, 24.0, 0.0, 0.0, NOTICE, 1, "L5"),
+    ("X4", "seat", 1, 0, 0, 1, 0, 34.0, 34.0, 408.0, NOTICE, 0, "L6"),
 )
 
 #: The tiny tenant's two mismatched licenses, service address beside the site's.
@@ -326,7 +326,7 @@ def hostile_report() -> Report:
     sites = [
         (t, t, t, "US", 1, 1, 1, 0, 0, 10.0 + i, 10.0 + i, 120.0) for i, t in enumerate(HOSTILE)
     ]
-    plan = [(t, "seat", 1, 0, 0, 1, 10.0, 10.0, 120.0, NOTICE, 0, t) for t in HOSTILE]
+    plan = [(t, "seat", 1, 0, 0, 1, 0, 10.0, 10.0, 120.0, NOTICE, 0, t) for t in HOSTILE]
     pairs = [(t, t, t, t, t, t, t, t, 10.0) for t in HOSTILE]
     tax = [(t, t, "ASSIGNED", t, t, t, 10.0, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
     return make_report(

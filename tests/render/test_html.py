@@ -250,6 +250,16 @@ def test_plan_and_pairs_are_shown_before_the_findings(tiny_report: Report) -> No
     assert saving.startswith('id="saving">USD 34.00</div>')
 
 
+def test_spares_kept_on_purpose_are_said_on_their_plan_row(tiny_report: Report) -> None:
+    kept = ("X4", "seat", 3, 1, 0, 0, 2, 34.0, 0.0, 0.0, dt.date(2026, 12, 1), 0, "L6, L8, L9")
+    report = dataclasses.replace(tiny_report, cancellation=frame(CANCELLATION_COLUMNS, [kept]))
+    plan = render_html(report)
+    plan = plan[plan.index('id="plan-table"') :]
+    row = plan[plan.index("<tr><td>X4") : plan.index("</tr>", plan.index("<tr><td>X4"))]
+    assert "(2 kept as spares)" in row
+    assert "kept as spares" not in render_html(tiny_report).split('id="plan-table"')[1]
+
+
 def test_no_pair_is_said_not_left_blank(tiny_html: str) -> None:
     assert 'id="no-pairs"' in tiny_html
     assert 'id="pairs-table"' not in tiny_html

@@ -55,7 +55,8 @@ MONEY_COLUMNS = {"monthly_cost", "monthly_price", "monthly_waste", "annual_waste
 COUNT_COLUMNS = {"total", "assigned", "unassigned", "suspended", "holders", "users", "seats",
                  "seats_unassigned", "stale_seats", "unpriced_seats", "seat_count",
                  "contacts_who_could_take_one", "reassign_same_state", "seats_to_cancel",
-                 "held_by_stale_users", "findings", "suppressed_findings", "days_open"}  # fmt: skip
+                 "held_by_stale_users", "spares_kept", "findings", "suppressed_findings",
+                 "days_open"}  # fmt: skip
 DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective",
                 "first_seen", "suppression_expires", "as_of", "expires"}  # fmt: skip
 BOOL_COLUMNS = {"cost_known", "price_known", "suppressed"}
@@ -159,7 +160,7 @@ def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
     assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
     assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
     assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
-    assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:O3"
+    assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:P3"
     assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:I2"  # no pair: one blank row
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
     # no history and nothing suppressed: a header and one blank row each
@@ -258,7 +259,7 @@ def test_cancellation_is_a_worksheet_to_fill_in(tiny_wb: Workbook) -> None:
     (rule,) = ws.data_validations.dataValidation
     assert rule.type == "list"
     assert rule.formula1 == '"Cancel,Reassign,Keep,Later"'
-    assert str(rule.sqref) == "N2:N3"
+    assert str(rule.sqref) == "O2:O3"
 
 
 def test_tax_puts_the_service_address_beside_the_sites(tiny_wb: Workbook) -> None:

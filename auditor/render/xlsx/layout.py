@@ -53,6 +53,7 @@ LABELS: Final = {
     "stale_seats": "Held by deactivated users",
     "unpriced_seats": "Seats with unknown price",
     "held_by_stale_users": "Held by deactivated users",
+    "spares_kept": "Kept as spares (suppressed)",
     "reassign_same_state": "Of which at a site in the seat's state",
     "notice_effective": "Notice takes effect",
     "unassigned_license_ids": "Unassigned license IDs",
