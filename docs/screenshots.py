@@ -1,6 +1,8 @@
 """Regenerate the README's pictures from the demo tenant: `make docs` runs this.
 
-Nothing here is drawn by hand: the demo audit is written to a temporary folder, audit.html is
+Nothing here is drawn by hand: the demo audit is written to a temporary folder, after the
+same tenant a month earlier (five spare seats not yet cancelled) was audited into a temporary
+history, so the "Since the last audit" section has something to show. audit.html is
 photographed by Debian's headless Chromium (through playwright, as the browser tests do), and
 audit.xlsx is printed by LibreOffice Calc to PDF, whose first page (the Summary sheet, set to
 fit one page wide) pdftoppm turns into a PNG. The audit's clock is pinned, so the pictures
@@ -9,6 +11,7 @@ change only when the reports do.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 import subprocess
@@ -25,23 +28,41 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+DEMO = ROOT / "fixtures" / "demo"
+#: The audit a month before the demo's, for the history.
+PREVIOUS_AS_OF = dt.date(2026, 10, 2)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--hide-scrollbars"]  # fmt: skip
 
 
+def previous_month(work: Path) -> Path:
+    """The demo a month earlier: two X6 and three X4 spare seats since cancelled."""
+    folder = work / "previous"
+    shutil.copytree(DEMO, folder)
+    with (folder / "licenses.csv").open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for number, kind in enumerate(["X6", "X6", "X4", "X4", "X4"], start=1):
+            address = ["2400 Irving Blvd", "Dallas", "TX", "75207", "US"]
+            writer.writerow([f"L49000{number}", kind, "UNASSIGNED", "", *address])
+    return folder
+
+
 def photograph_html(page: Path) -> list[Path]:
-    """The top of the page on a desktop (the money and the charts) and on a phone."""
+    """The top of the page on a desktop (the money and the charts), on a phone, and the
+    "Since the last audit" section."""
     desktop, phone = DOCS / "report-html.png", DOCS / "report-html-phone.png"
+    changes = DOCS / "report-html-changes.png"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         tab = browser.new_page(viewport={"width": 1280, "height": 1400})
         tab.goto(page.as_uri(), wait_until="load")
         tab.screenshot(path=str(desktop))
+        tab.locator("#changes").screenshot(path=str(changes))
         tab = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
         tab.goto(page.as_uri(), wait_until="load")
         tab.screenshot(path=str(phone))
         browser.close()
-    return [desktop, phone]
+    return [desktop, phone, changes]
 
 
 def photograph_summary(workbook: Path, work: Path) -> Path:
@@ -69,11 +90,18 @@ def photograph_summary(workbook: Path, work: Path) -> Path:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="seat-auditor-docs-") as tmp:
         work = Path(tmp)
+        history = work / "history.sqlite"
+        audit_folder(
+            previous_month(work),
+            work / "previous-reports",
+            now=NOW - dt.timedelta(days=31),
+            options=AuditOptions(formats=("json",), as_of=PREVIOUS_AS_OF, history=history),
+        )
         result = audit_folder(
-            ROOT / "fixtures" / "demo",
+            DEMO,
             work / "demo",
             now=NOW,
-            options=AuditOptions(formats=("html", "xlsx")),
+            options=AuditOptions(formats=("html", "xlsx"), history=history),
         )
         html, xlsx = (work / "demo" / "audit.html"), (work / "demo" / "audit.xlsx")
         assert set(result.written) == {html, xlsx}
