@@ -14,11 +14,11 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.changes import CHANGE_COLUMNS, change_table
+from auditor.changes import change_table
 from auditor.model import Report
 from auditor.render.charts import Chart, trend_chart
-from auditor.render.htmlview import as_number, records
-from auditor.suppress import SUPPRESSED_COLUMNS, suppressed_table
+from auditor.render.htmlview import typed_rows
+from auditor.suppress import suppressed_table
 
 #: New and resolved findings listed each; the workbook's Changes sheet has them all.
 MAX_HTML_CHANGES: Final = 200
@@ -97,33 +97,9 @@ def history_view(report: Report) -> HistoryView:
 def suppressed_rows(findings: pd.DataFrame) -> tuple[list[SuppressedRow], int]:
     """The first :data:`MAX_HTML_SUPPRESSED` suppressed findings, and how many more exist."""
     table = suppressed_table(findings)
-    rows = [
-        SuppressedRow(
-            id=str(r["id"]),
-            rule=str(r["rule"]),
-            entity_type=str(r["entity_type"] or ""),
-            entity_id=str(r["entity_id"]),
-            title=str(r["title"] or ""),
-            monthly_cost=as_number(r["monthly_cost"]),
-            reason=str(r["reason"] or ""),
-            owner=str(r["owner"] or ""),
-            expires=r["expires"] if isinstance(r["expires"], dt.date) else None,
-        )
-        for r in records(table.head(MAX_HTML_SUPPRESSED), SUPPRESSED_COLUMNS)
-    ]
+    rows = typed_rows(SuppressedRow, table.head(MAX_HTML_SUPPRESSED))
     return rows, max(0, len(table) - len(rows))
 
 
 def _change_rows(table: pd.DataFrame) -> list[ChangeRow]:
-    return [
-        ChangeRow(
-            id=str(r["id"]),
-            rule=str(r["rule"]),
-            severity=str(r["severity"] or ""),
-            title=str(r["title"] or ""),
-            entity_id=str(r["entity_id"]),
-            monthly_cost=as_number(r["monthly_cost"]),
-            suppressed=bool(r["suppressed"]),
-        )
-        for r in records(table.head(MAX_HTML_CHANGES), CHANGE_COLUMNS)
-    ]
+    return typed_rows(ChangeRow, table.head(MAX_HTML_CHANGES))

@@ -8,12 +8,13 @@ a misspelt field fails the render (StrictUndefined) instead of printing nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Final, TypeVar, get_type_hints
 
 import pandas as pd
 
-from auditor.model import POOL_COLUMNS, Report
+from auditor.model import Report
 from auditor.render.cells import is_missing
 
 
@@ -105,6 +106,38 @@ def as_date(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+#: How a row field's annotation turns a table value into what the template reads.
+_CONVERTERS: Final[tuple[tuple[object, Callable[[object], object]], ...]] = (
+    (str, lambda v: as_text(v) or ""),
+    (str | None, as_text),
+    (int | None, as_integer),
+    (float | None, as_number),
+    (dt.date | None, as_date),
+    (bool, bool),
+    (object, lambda v: v),
+)
+
+Row = TypeVar("Row")
+
+
+def typed_rows(kind: type[Row], frame: pd.DataFrame) -> list[Row]:
+    """``frame``'s rows as ``kind`` dataclasses, each field read from the column of its name
+    and converted by its annotation (``str``: text, ``""`` where missing; ``int | None``: a
+    count or None; ...), so a row class is the one place its columns are typed."""
+    hints = get_type_hints(kind)
+    names = tuple(f.name for f in fields(kind))  # type: ignore[arg-type]
+    convert = {name: _converter(hints[name]) for name in names}
+    build: Callable[..., Row] = kind
+    return [build(**{n: convert[n](r[n]) for n in names}) for r in records(frame, names)]
+
+
+def _converter(hint: Any) -> Callable[[object], object]:
+    for annotation, convert in _CONVERTERS:
+        if hint == annotation:
+            return convert
+    raise TypeError(f"no row conversion for {hint!r}")
+
+
 def finding_row(row: Mapping[str, object]) -> FindingRow:
     """One finding record as the template's row; cost_known defaults to True when absent."""
     return FindingRow(
@@ -131,21 +164,7 @@ def finding_row(row: Mapping[str, object]) -> FindingRow:
 
 def pool_rows(pools: pd.DataFrame) -> list[PoolRow]:
     """License pools, in the report's order."""
-    return [
-        PoolRow(
-            license_type=as_text(r["license_type"]) or "",
-            kind=as_text(r["kind"]) or "",
-            total=as_integer(r["total"]),
-            assigned=as_integer(r["assigned"]),
-            unassigned=as_integer(r["unassigned"]),
-            suspended=as_integer(r["suspended"]),
-            holders=as_integer(r["holders"]),
-            monthly_price=as_number(r["monthly_price"]),
-            monthly_cost=as_number(r["monthly_cost"]),
-            monthly_waste=as_number(r["monthly_waste"]),
-        )
-        for r in records(pools, POOL_COLUMNS)
-    ]
+    return typed_rows(PoolRow, pools)
 
 
 def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:

@@ -13,8 +13,8 @@ from typing import Final
 import pandas as pd
 
 from auditor.chargeback import SITE_COLUMNS
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.render.htmlview import as_integer, as_number, as_text, records
+from auditor.plan import PAIRING_COLUMNS
+from auditor.render.htmlview import as_text, records, typed_rows
 
 #: Site rows and pairs inlined in the page; the workbook's Sites and Reassign sheets have all.
 MAX_HTML_SITES: Final = 100
@@ -74,56 +74,26 @@ def site_rows(sites: pd.DataFrame) -> tuple[list[SiteRow], int]:
     order = table.sort_values(
         ["monthly_waste", "monthly_cost"], ascending=False, kind="mergesort"
     ).head(MAX_HTML_SITES)
-    rows = [
-        SiteRow(
-            site=as_text(r["site"]) or "",
-            state=", ".join(x for x in (as_text(r["state"]), as_text(r["country"])) if x) or None,
-            users=as_integer(r["users"]),
-            seats=as_integer(r["seats"]),
-            seats_unassigned=as_integer(r["seats_unassigned"]),
-            stale_seats=as_integer(r["stale_seats"]),
-            unpriced_seats=as_integer(r["unpriced_seats"]),
-            monthly_cost=as_number(r["monthly_cost"]),
-            monthly_waste=as_number(r["monthly_waste"]),
-            annual_waste=as_number(r["annual_waste"]),
-        )
-        for r in records(order, SITE_COLUMNS)
-    ]
+    place = _place(order)
+    rows = typed_rows(SiteRow, order.assign(state=place.where(place.ne(""), None)))
     return rows, max(0, len(table) - len(rows))
 
 
 def plan_rows(cancellation: pd.DataFrame) -> list[PlanRow]:
     """The cancellation plan, one row per license type, as the report orders it."""
-    return [
-        PlanRow(
-            license_type=as_text(r["license_type"]) or "",
-            kind=as_text(r["kind"]) or "",
-            unassigned=as_integer(r["unassigned"]),
-            contacts_who_could_take_one=as_integer(r["contacts_who_could_take_one"]),
-            reassign_same_state=as_integer(r["reassign_same_state"]),
-            seats_to_cancel=as_integer(r["seats_to_cancel"]),
-            spares_kept=as_integer(r["spares_kept"]),
-            monthly_price=as_number(r["monthly_price"]),
-            monthly_saving=as_number(r["monthly_saving"]),
-            annual_saving=as_number(r["annual_saving"]),
-            notice_effective=r["notice_effective"],
-            held_by_stale_users=as_integer(r["held_by_stale_users"]),
-        )
-        for r in records(cancellation, CANCELLATION_COLUMNS)
-    ]
+    return typed_rows(PlanRow, cancellation)
 
 
 def pair_rows(pairings: pd.DataFrame) -> list[PairRow]:
     """The first :data:`MAX_HTML_PAIRS` pairs, in the report's (user id) order."""
-    return [
-        PairRow(
-            user_id=as_text(r["user_id"]) or "",
-            user=as_text(r["user"]) or "",
-            site=as_text(r["site"]) or "",
-            state=", ".join(x for x in (as_text(r["state"]), as_text(r["country"])) if x),
-            license_id=as_text(r["license_id"]) or "",
-            license_type=as_text(r["license_type"]) or "",
-            monthly_price=as_number(r["monthly_price"]),
-        )
-        for r in records(pairings.head(MAX_HTML_PAIRS), PAIRING_COLUMNS)
+    shown = pairings.reindex(columns=list(PAIRING_COLUMNS)).head(MAX_HTML_PAIRS)
+    return typed_rows(PairRow, shown.assign(state=_place(shown)))
+
+
+def _place(table: pd.DataFrame) -> pd.Series:
+    """``NY, US`` from the state and country columns, leaving out a missing part."""
+    places = [
+        ", ".join(x for x in (as_text(r["state"]), as_text(r["country"])) if x)
+        for r in records(table, ("state", "country"))
     ]
+    return pd.Series(places, index=table.index, dtype=object)

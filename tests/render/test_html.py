@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from auditor.chargeback import SITE_COLUMNS
@@ -15,6 +16,7 @@ from auditor.model import Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.charts import MAX_BARS
 from auditor.render.html import MAX_HTML_FINDINGS, render_html, write_html
+from auditor.render.htmlview import typed_rows
 from auditor.render.planview import MAX_HTML_SITES
 from tests.conftest import FIXTURES, audit
 from tests.render.conftest import (
@@ -323,3 +325,26 @@ def test_write_html_writes_utf8(tmp_path: Path, hostile_report: Report) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "\u202e" in text
+
+
+def test_row_fields_are_typed_by_their_annotations() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Row:
+        name: str
+        note: str | None
+        count: int | None
+        cost: float | None
+        flag: bool
+
+    table = pd.DataFrame(
+        {"name": [None, "a"], "note": [None, "n"], "count": [2.0, float("nan")],
+         "cost": [float("nan"), 1.5], "flag": [None, True]}
+    )  # fmt: skip
+    assert typed_rows(Row, table) == [Row("", None, 2, None, False), Row("a", "n", None, 1.5, True)]
+
+    @dataclasses.dataclass(frozen=True)
+    class Odd:
+        things: list[str]
+
+    with pytest.raises(TypeError, match="no row conversion"):
+        typed_rows(Odd, pd.DataFrame({"things": [["x"]]}))
