@@ -13,12 +13,14 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, chargeback, plan, suppress
+from auditor import __version__, chargeback, ledger, plan, suppress
 from auditor.config import Suppression
 from auditor.frames import member
+from auditor.ledger import Disposition
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
+    Bridge,
     Kind,
     Report,
     Settings,
@@ -53,11 +55,13 @@ def run(
     rules: list[Rule] | None = None,
     suppressions: Sequence[Suppression] = (),
 ) -> Report:
-    """Audit ``snapshot``: every rule that can run, the pools, the summary.
+    """Audit ``snapshot``: the ledger first, then every rule that can run, the plan, the totals.
 
-    Suppressed findings stay in the findings table, flagged, and count in no money total.
+    Every money figure is a sum over the ledger's rows; suppressed findings stay in the
+    findings table, flagged, and their seats are kept (action ``keep``), in no saving.
     """
     rules = discover() if rules is None else rules
+    snapshot = replace(snapshot, ledger=ledger.build(snapshot, settings))
     frames: list[pd.DataFrame] = []
     skipped: list[SkippedRule] = []
     warnings = list(snapshot.warnings)
@@ -72,7 +76,8 @@ def run(
             skipped.append(SkippedRule(item.meta.id, f"the rule failed: {exc!r}"))
             continue
         frames.append(_stamp(found, item))
-    findings, muted = suppress.apply(_findings(frames), suppressions, settings.as_of)
+    rows = _covered(snapshot.ledger.rows if snapshot.ledger else pd.DataFrame(), frames)
+    findings, muted = suppress.apply(_findings(frames, rows), suppressions, settings.as_of)
     findings["first_seen"] = None  # filled in from the history, when there is one
     findings["days_open"] = None
     warnings += muted
@@ -80,12 +85,19 @@ def run(
     # stale user keeps theirs, and a suppressed unassigned pool is spares kept on purpose.
     open_ = findings[~findings.suppressed]
     contacts = open_.entity_id[open_.rule.eq(_CONTACT) & open_.severity.eq(Severity.MEDIUM.value)]
-    pairs = plan.pairings(snapshot, contacts)
-    findings = plan.recommend(findings, pairs, snapshot.currency, _CONTACT)
-    stale_ids = open_.entity_id[open_.rule.eq(_STALE)]
-    spares = findings.entity_id[findings.rule.eq(_UNASSIGNED) & findings.suppressed]
-    pools = _pools(snapshot, findings)
-    summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped})
+    kept = set(findings.id[findings.suppressed])
+    rows = plan.act(rows, snapshot.users, contacts, kept)
+    findings = plan.recommend(
+        findings,
+        rows,
+        snapshot.users,
+        snapshot.currency,
+        {"unassigned": _UNASSIGNED, "stale": _STALE, "contact": _CONTACT},
+    )
+    bridge = plan.bridge(rows, set(open_.id))
+    pools = _pools(snapshot, rows, set(open_.id))
+    summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
+    pairs = plan.pairings(rows, snapshot.users)
     return Report(
         tool_version=__version__,
         tenant=readable(tenant),  # from a folder name or argv, so possibly undecodable bytes
@@ -101,13 +113,29 @@ def run(
         skipped=tuple(replace(s, reason=readable(s.reason)) for s in skipped),
         warnings=tuple(readable(w) for w in warnings),  # they may name files
         snapshot=snapshot,
-        sites=chargeback.site_table(snapshot, findings, _STALE, _UNASSIGNED),
-        cancellation=plan.cancellation(
-            snapshot, pairs, len(contacts), stale_ids, settings.as_of, kept=spares
-        ),
+        ledger=rows,
+        bridge=bridge,
+        sites=chargeback.site_table(snapshot, rows, set(open_.id)),
+        cancellation=plan.cancellation(rows, pairs, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
     )
+
+
+def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The ledger with each waste row's ``finding_id``: the one waste finding that covers it.
+
+    An unassigned row is its type's ``unassigned-billed-seats`` finding's, a stale row its
+    holder's ``stale-deactivated-user`` finding's: the same keys the two rules group by.
+    """
+    ids = set(pd.concat([f.id for f in frames], ignore_index=True)) if frames else set()
+    unassigned = rows.disposition.eq(Disposition.UNASSIGNED.value)
+    stale = rows.disposition.eq(Disposition.STALE.value)
+    finding = pd.Series(None, index=rows.index, dtype=object)
+    finding[unassigned] = _UNASSIGNED + ":" + rows.license_type[unassigned].astype(str)
+    finding[stale] = _STALE + ":" + rows.holder[stale].astype(str)
+    finding = finding.where(member(finding.fillna(""), ids), None)
+    return rows.assign(finding_id=finding, waste=rows.waste & finding.notna())
 
 
 def _stamp(found: pd.DataFrame, item: Rule) -> pd.DataFrame:
@@ -120,19 +148,29 @@ def _stamp(found: pd.DataFrame, item: Rule) -> pd.DataFrame:
     return rows
 
 
-def _findings(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """All findings in one table, sorted most urgent and costly first, deterministically."""
-    columns = [*FINDING_COLUMNS, "monthly_cost_cents"]
+def _findings(frames: list[pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
+    """All findings in one table, each with its waste share and the ledger rows it covers,
+    sorted most urgent and costly first, deterministically."""
+    columns = [*FINDING_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]
     if not frames or all(f.empty for f in frames):
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        empty["monthly_cost_cents"] = empty.monthly_cost_cents.astype("int64")
-        empty["monthly_cost"] = empty.monthly_cost.astype("float64")
+        for column in ("monthly_cost_cents", "monthly_waste_cents"):
+            empty[column] = empty[column].astype("int64")
+        for column in ("monthly_cost", "monthly_waste"):
+            empty[column] = empty[column].astype("float64")
         empty["cost_known"] = empty.cost_known.astype(bool)
         return empty
     table = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     table["monthly_cost_cents"] = table.monthly_cost_cents.astype("int64")
     table["monthly_cost"] = table.monthly_cost_cents / 100
     table["cost_known"] = table.cost_known.astype(bool)
+    covered = rows[rows.finding_id.notna()].sort_values("seat_id", kind="mergesort")
+    shares = covered.price_cents.fillna(0).astype("int64").groupby(covered.finding_id).sum()
+    seats = covered.groupby("finding_id").seat_id.agg(list)
+    table["monthly_waste_cents"] = table.id.map(shares).fillna(0).astype("int64")
+    table["monthly_waste"] = table.monthly_waste_cents / 100
+    listed = table.id.map(seats)
+    table["license_ids"] = [v if isinstance(v, list) else [] for v in listed]
     for column in ("site", "license_type"):
         table[column] = table[column].astype(object).where(table[column].notna(), None)
         table[column] = table[column].where(table[column].ne(""), None)
@@ -145,11 +183,11 @@ def _findings(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return order.loc[:, columns].reset_index(drop=True)
 
 
-def _pools(snapshot: Snapshot, findings: pd.DataFrame) -> pd.DataFrame:
-    """Per license type: inventory counts, holders, price, cost and waste.
+def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.DataFrame:
+    """Per license type: inventory counts, holders, price, and the ledger's cost and waste.
 
-    Waste is the unassigned licenses plus the seats stale deactivated users hold, so the
-    pools' waste adds up to the summary's ``monthly_waste``.
+    Cost and waste are sums over the type's ledger rows (waste: the rows an open finding
+    covers), so the pools add up to the summary and the bridge.
     """
     pools = snapshot.pools.set_index("license_type")[["total", "unassigned", "suspended"]]
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
@@ -159,24 +197,19 @@ def _pools(snapshot: Snapshot, findings: pd.DataFrame) -> pd.DataFrame:
     table = table.join(types[["kind", "price_cents"]])
     table["kind"] = table.kind.fillna(Kind.SEAT.value)
     price = table.price_cents.astype("Int64")
-    live = findings[~findings.suppressed]
-    stale_ids = live.entity_id[live.rule.eq(_STALE)]
-    stale = snapshot.holdings[member(snapshot.holdings.user_id, stale_ids)]
-    # A suppressed unassigned-seats finding (spares kept on purpose) is not waste either.
-    idle = table.index.isin(live.entity_id[live.rule.eq(_UNASSIGNED)])
-    unassigned = table.unassigned.where(idle, 0)
-    stale_held = stale.groupby("license_type").size().reindex(table.index, fill_value=0)
-    stale_held = stale_held.where(table.kind.eq(Kind.SEAT.value), 0)
-    cost_cents = (table.total * price).fillna(0).astype("int64")
-    waste_cents = ((unassigned + stale_held) * price).fillna(0).astype("int64")
+    cents = rows.price_cents.fillna(0).astype("int64")
+    open_waste = rows.waste & member(rows.finding_id.fillna(""), open_ids)
+    cost_cents = cents.groupby(rows.license_type).sum().reindex(table.index, fill_value=0)
+    waste_cents = cents[open_waste].groupby(rows.license_type[open_waste]).sum()
+    waste_cents = waste_cents.reindex(table.index, fill_value=0)
     out = table.reset_index(names="license_type")
     out["monthly_price"] = (
         (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
     )
     out["monthly_cost"] = (cost_cents / 100).to_numpy()
     out["monthly_waste"] = (waste_cents / 100).to_numpy()
-    out["monthly_cost_cents"] = cost_cents.to_numpy()
-    out["monthly_waste_cents"] = waste_cents.to_numpy()
+    out["monthly_cost_cents"] = cost_cents.to_numpy(dtype="int64")
+    out["monthly_waste_cents"] = waste_cents.to_numpy(dtype="int64")
     out = out.sort_values("license_type", key=lambda s: s.str.casefold(), kind="mergesort")
     return out.loc[:, [*POOL_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]].reset_index(
         drop=True
@@ -189,13 +222,10 @@ def _summary(
     findings: pd.DataFrame,
     rules: list[Rule],
     skipped: set[str],
+    bridge: Bridge,
 ) -> Summary:
-    """The report's headline figures; a skipped rule has no count (it was not checked)."""
+    """The report's headline figures, read off the bridge; a skipped rule has no count."""
     users = snapshot.users
-    waste_rules = {r.meta.id for r in rules if r.meta.counts_as_waste}
-    open_waste = findings.rule.isin(waste_rules) & ~findings.suppressed
-    waste_cents = int(findings.monthly_cost_cents[open_waste].sum())
-    unpriced = pools.monthly_price.isna() & pools.kind.eq(Kind.SEAT.value)
     by_rule = findings.rule.value_counts()
     by_severity = findings.severity.value_counts()
     return Summary(
@@ -207,12 +237,11 @@ def _summary(
         seats_assigned=int(pools.assigned.sum()),
         seats_unassigned=int(pools.unassigned.sum()),
         seats_suspended=int(pools.suspended.sum()),
-        unpriced_seats=int(
-            pools.total.where(pools.total > pools.holders, pools.holders)[unpriced].sum()
-        ),
-        monthly_cost=int(pools.monthly_cost_cents.sum()) / 100,
-        monthly_waste=waste_cents / 100,
-        annual_waste=waste_cents * 12 / 100,
+        unpriced_seats=bridge.unpriced_seats,
+        monthly_cost=bridge.monthly_cost / 100,
+        monthly_waste=bridge.open_waste / 100,
+        annual_waste=bridge.open_waste * 12 / 100,
+        monthly_saving=bridge.saving / 100,
         findings_by_rule={
             r.meta.id: int(by_rule.get(r.meta.id, 0)) for r in rules if r.meta.id not in skipped
         },

@@ -83,13 +83,23 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Ledger:
+    """The seat ledger (see :mod:`auditor.ledger`): a row per billed license, and the
+    licenses or pools on which the users' view and the inventory's disagree."""
+
+    rows: pd.DataFrame
+    disagreements: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The canonical tables every audit reads, already validated and normalised.
 
     ``users``: one row per user (``USER_COLUMNS`` in :mod:`auditor.snapshot`), with the site
     resolved to ``site_id``/``site_name``/``site_state``/``site_country`` and per-user seat
     figures (``seat_count``, ``seat_cents``, ``unpriced_seats``).
-    ``holdings``: one row per (user_id, license_type) a user holds, types in canonical spelling.
+    ``holdings``: the users' view, one row per license a user claims (``user_id``,
+    ``license_type`` in canonical spelling, ``license_id`` or empty when claimed by type).
     ``licenses``: the per-license inventory, or ``None`` when only pool counts were given.
     ``pools``: per license type in the inventory: ``total``, ``unassigned``, ``suspended``.
     ``types``: every license type seen anywhere, with ``kind`` and ``price_cents`` (nullable).
@@ -105,10 +115,16 @@ class Snapshot:
     inventory_form: InventoryForm
     #: False when nothing says which user holds which license: holdings-based rules skip.
     holdings_known: bool = True
+    #: True when users.csv itself says what each user holds (``licenses`` or ``license_ids``),
+    #: so the inventory's ``assigned_to`` can disagree with it.
+    users_list_licenses: bool = False
     tenant: str | None = None
     collected_at: dt.date | None = None
     inputs: tuple[InputFile, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: The seat ledger for one audit's settings: built by the engine before any rule runs,
+    #: None on a snapshot straight from the loader.
+    ledger: Ledger | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,32 @@ class SkippedRule:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """How the monthly bill splits, in cents, each line a sum over the ledger's rows.
+
+    monthly_cost = in_use + waste; waste = cancel + reclaim_then_cancel + reassign + kept;
+    open_waste (the headline, ``summary.monthly_waste``) = waste - kept; the saving
+    (``summary.monthly_saving``) = cancel + reclaim_then_cancel. Seats with an unknown price
+    are in none of these sums: ``unpriced_seats`` counts them.
+    """
+
+    monthly_cost: int
+    in_use: int
+    waste: int
+    cancel: int
+    reclaim_then_cancel: int
+    reassign: int
+    kept: int
+    open_waste: int
+    unpriced_seats: int
+
+    @property
+    def saving(self) -> int:
+        """What filing the plan's cancellations takes off the monthly bill."""
+        return self.cancel + self.reclaim_then_cancel
+
+
+@dataclass(frozen=True)
 class Summary:
     """The figures at the top of every report."""
 
@@ -149,6 +191,7 @@ class Summary:
     monthly_cost: float
     monthly_waste: float
     annual_waste: float
+    monthly_saving: float
     findings_by_rule: Mapping[str, int]
     findings_by_severity: Mapping[str, int]
     #: Findings an active suppression covers: still listed, counted in no money total.
@@ -167,6 +210,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "detail",
     "monthly_cost",
     "cost_known",
+    "monthly_waste",
+    "license_ids",
     "recommendation",
     "site",
     "license_type",
@@ -229,6 +274,10 @@ class Report:
     skipped: tuple[SkippedRule, ...] = ()
     warnings: tuple[str, ...] = ()
     snapshot: Snapshot | None = field(default=None, repr=False)
+    #: The seat ledger, one row per billed license, with the plan's action on each waste row.
+    ledger: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: The bill split into in use and waste, and the waste by the plan's actions.
+    bridge: Bridge = field(default_factory=lambda: Bridge(0, 0, 0, 0, 0, 0, 0, 0, 0))
     #: Per site: seats, monthly cost and waste (the chargeback view; see auditor.chargeback).
     sites: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: Per license type: unassigned seats, Contacts who could take one, seats to cancel and the

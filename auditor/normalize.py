@@ -169,6 +169,30 @@ def price_text_to_cents(text: str) -> int | None:
     return int(whole) * 100 + int(cents.ljust(2, "0"))
 
 
+#: Currency symbols a price may carry, and the ISO 4217 codes each can stand for.
+_SYMBOL_CURRENCIES: dict[str, frozenset[str]] = {
+    "$": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}),
+    "€": frozenset({"EUR"}),
+    "£": frozenset({"GBP"}),
+    "¥": frozenset({"JPY", "CNY"}),
+}
+_PRICE_CODE = re.compile(r"^\s*([A-Za-z]{3})(?=[\s\d])|([A-Za-z]{3})\s*$")
+
+
+def price_currencies(text: str) -> frozenset[str] | None:
+    """The currencies a price's own symbol or code allows (``€24`` -> EUR), None if it has none.
+
+    ``$`` is several currencies' symbol, so it agrees with any of them; a code names one.
+    """
+    found = _PRICE_CODE.search(text)
+    if found:
+        return frozenset({(found.group(1) or found.group(2)).upper()})
+    for symbol, codes in _SYMBOL_CURRENCIES.items():
+        if symbol in text:
+            return codes
+    return None
+
+
 def parse_cents(values: pd.Series, file: str, column: str) -> pd.Series:
     """Prices to integer cents (nullable: an empty cell is an unknown price, never zero).
 

@@ -8,6 +8,7 @@ doubtful input the audit can survive becomes a warning carried into every report
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -26,6 +27,8 @@ from auditor.tables import SITES, USERS
 #: Text columns every users table has after loading (blank when the file lacked them).
 USER_TEXT_COLUMNS = tuple(c.name for c in USERS.columns if not c.name.endswith("_at"))
 USER_DATE_COLUMNS = ("created_at", "last_updated_at", "deactivated_at")
+#: Columns of ``Snapshot.holdings``: one row per license a user claims (id empty: by type).
+HOLDING_COLUMNS = ("user_id", "license_type", "license_id")
 
 
 def load(
@@ -62,7 +65,13 @@ def load(
     }
     sites, site_warnings = _sites(paths["sites"], labels["sites"])
     users, columns, user_warnings = _users(paths["users"], sites, labels["users"])
-    holdings, holdings_known = _holdings(users, columns, inventory, catalogue, labels["users"])
+    holding_warnings: list[str] = []
+    holdings, holdings_known = _holdings(
+        users, columns, inventory, catalogue, labels["users"], holding_warnings
+    )
+    # Unknown types take their final spelling only now that every file's spellings are seen.
+    holdings["license_type"] = catalogue.settle(holdings.license_type)
+    inventory = _settled(inventory, catalogue)
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
     warnings = [
@@ -70,6 +79,7 @@ def load(
         *inventory.warnings,
         *site_warnings,
         *user_warnings,
+        *holding_warnings,
         *_assignee_warnings(inventory, users, str(paths["licenses"])),
         *_unpooled_warnings(holdings, inventory, str(paths["licenses"])),
     ]
@@ -86,6 +96,7 @@ def load(
         currency=catalogue.currency,
         inventory_form=inventory.form,
         holdings_known=holdings_known,
+        users_list_licenses=bool({"licenses", "license_ids"} & columns),
         tenant=_text(manifest.get("tenant")),
         collected_at=_collected_at(manifest, manifest_path),
         inputs=tuple(inputs),
@@ -193,40 +204,88 @@ def _split(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _holdings(
-    users: pd.DataFrame, columns: set[str], inventory: Inventory, catalogue: Catalogue, label: str
+    users: pd.DataFrame,
+    columns: set[str],
+    inventory: Inventory,
+    catalogue: Catalogue,
+    label: str,
+    warnings: list[str],
 ) -> tuple[pd.DataFrame, bool]:
-    """Which user holds which license type, from the users' view where there is one.
+    """What each user says they hold: one row per license claimed (``user_id``,
+    ``license_type``, ``license_id``), so a user listing two X2s holds two.
 
-    Order of preference: users.csv ``licenses`` (type names; an empty cell holds none),
-    users.csv ``license_ids`` with a per-license inventory, the inventory's ``assigned_to``.
-    With none of those nobody can say who is licensed, and the rules that need it are
-    skipped rather than guessed.
+    A user whose ``license_ids`` cell names licenses (with a per-license inventory) claims
+    those ids; any other user claims the type names of their ``licenses`` cell, with an
+    empty ``license_id``. Without either column the inventory's ``assigned_to`` is the only
+    view; with none of these nobody can say who is licensed, and the rules that need it are
+    skipped rather than guessed. Which license each claim lands on is the ledger's work.
     """
-    if "licenses" in columns:
-        items = _split(users, "licenses")
-        held = pd.DataFrame(
-            {"user_id": items.user_id, "license_type": catalogue.resolve(items.item)}
-        )
-    elif "license_ids" in columns and inventory.licenses is not None:
+    frames = []
+    by_id: set[str] = set()
+    if "license_ids" in columns and inventory.licenses is not None:
         items = _split(users, "license_ids")
         types = inventory.licenses.set_index("license_id").license_type
-        held = pd.DataFrame({"user_id": items.user_id, "license_type": items.item.map(types)})
+        held = pd.DataFrame(
+            {
+                "user_id": items.user_id,
+                "license_type": items.item.map(types),
+                "license_id": items.item,
+            }
+        )
         unknown = held.license_type.isna()
-        if unknown.any():
+        if unknown.any() and "licenses" not in columns:
             raise InputError(
                 f"{label}, column license_ids: license {items.item[unknown].iloc[0]!r} is not "
                 "in licenses.csv."
             )
-    elif inventory.licenses is not None and inventory.licenses.assigned_to.ne("").any():
-        units = inventory.licenses
-        units = units[units.status.eq(LicenseStatus.ASSIGNED.value) & units.assigned_to.ne("")]
-        held = pd.DataFrame({"user_id": units.assigned_to, "license_type": units.license_type})
-    else:
-        empty = pd.DataFrame(
-            {"user_id": pd.Series(dtype=str), "license_type": pd.Series(dtype=str)}
+        if unknown.any():
+            # The API's license ids are not the Licenses page's: read the type names instead.
+            warnings.append(
+                f"{label}, column license_ids: {int(unknown.sum())} id(s) are not in "
+                f"licenses.csv (first: {items.item[unknown].iloc[0]!r}), so who holds what is "
+                "read from the licenses column instead."
+            )
+        else:
+            frames.append(held.drop_duplicates())
+            by_id = set(held.user_id)
+    if "licenses" in columns:
+        items = _split(users, "licenses")
+        items = items[~member(items.user_id, by_id)] if by_id else items
+        frames.append(
+            pd.DataFrame(
+                {
+                    "user_id": items.user_id,
+                    "license_type": catalogue.resolve(items.item),
+                    "license_id": "",
+                }
+            )
         )
+    units = inventory.licenses
+    if not frames and units is not None and units.assigned_to.ne("").any():
+        units = units[units.status.ne(LicenseStatus.UNASSIGNED.value) & units.assigned_to.ne("")]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "user_id": units.assigned_to,
+                    "license_type": units.license_type,
+                    "license_id": units.license_id,
+                }
+            )
+        )
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=str) for c in HOLDING_COLUMNS})
         return empty, False
-    return held.drop_duplicates().reset_index(drop=True), True
+    held = pd.concat(frames, ignore_index=True).astype(str)
+    return held.loc[:, list(HOLDING_COLUMNS)].reset_index(drop=True), True
+
+
+def _settled(inventory: Inventory, catalogue: Catalogue) -> Inventory:
+    """The inventory with unknown license types in their final spelling."""
+    pools = inventory.pools.assign(license_type=catalogue.settle(inventory.pools.license_type))
+    units = inventory.licenses
+    if units is not None:
+        units = units.assign(license_type=catalogue.settle(units.license_type))
+    return dataclasses.replace(inventory, licenses=units, pools=pools)
 
 
 def _seat_figures(users: pd.DataFrame, holdings: pd.DataFrame, types: pd.DataFrame) -> pd.DataFrame:

@@ -44,6 +44,11 @@ def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataF
     if snapshot.licenses is None or hits.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TAX_COLUMNS})
     units = snapshot.licenses.set_index("license_id").reindex(hits.entity_id)
+    if snapshot.ledger is not None:  # the holder is the ledger's, as the rule judged it
+        holders = snapshot.ledger.rows.set_index("seat_id").holder
+        units = units.assign(
+            assigned_to=units.index.to_series().map(holders).fillna("").astype(str)
+        )
     users = snapshot.users.set_index("user_id")
     labels = user_label(snapshot.users).set_axis(snapshot.users.user_id)
     site_ids = units.assigned_to.map(users.site_id)

@@ -40,6 +40,7 @@ def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
         "contact-without-license": 2,
         "stale-deactivated-user": 1,
         "license-overassigned": 0,
+        "sources-disagree": 0,
     }
 
 

@@ -120,7 +120,9 @@ def test_license_ids_resolve_holdings_when_names_are_absent(tenant: TenantFactor
     ]
     write_csv(folder / "users.csv", rows)
     snap = load(folder)
-    assert snap.holdings.to_dict("records") == [{"user_id": "u1", "license_type": "X4"}]
+    assert snap.holdings.to_dict("records") == [
+        {"user_id": "u1", "license_type": "X4", "license_id": "L-u1-X4"}
+    ]
 
 
 @pytest.mark.parametrize(

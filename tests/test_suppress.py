@@ -98,34 +98,62 @@ def _plan(report: Report) -> dict[str, dict[str, object]]:
     return report.cancellation.set_index("license_type").to_dict("index")
 
 
-def test_the_plan_cancels_no_spare_kept_on_purpose_and_counts_no_accepted_stale_seat(
+def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_seat(
     tiny_dir: Path,
 ) -> None:
-    plain = _plan(audit_with(tiny_dir))
+    plain_report = audit_with(tiny_dir)
+    plain = _plan(plain_report)
+    # u3 (the one Contact who expects service) gets L5 either way; L3 (u2's) and L6 are cancelled
     assert (plain["X4"]["seats_to_cancel"], plain["X4"]["monthly_saving"]) == (1, 34.0)
-    assert plain["X2"]["held_by_stale_users"] == 1
-    muted = _plan(
-        audit_with(
-            tiny_dir,
-            Suppression("unassigned-billed-seats", "X4", "spares for the new call centre", "it@x"),
-            Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x"),
-        )
+    assert (plain["X2"]["held_by_stale_users"], plain["X2"]["seats_to_cancel"]) == (1, 1)
+    assert plain["X4"]["spares_kept"] == plain["X2"]["spares_kept"] == 0
+    assert plain_report.summary.monthly_saving == 58.0
+    muted_report = audit_with(
+        tiny_dir,
+        Suppression("unassigned-billed-seats", "X4", "spares for the new call centre", "it@x"),
+        Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x"),
     )
-    assert plain["X4"]["spares_kept"] == 0
+    muted = _plan(muted_report)
     assert (muted["X4"]["unassigned"], muted["X4"]["seats_to_cancel"]) == (1, 0)
     assert muted["X4"]["spares_kept"] == 1
     assert (muted["X4"]["monthly_saving"], muted["X4"]["annual_saving"]) == (0.0, 0.0)
-    assert muted["X2"]["held_by_stale_users"] == 0
-    assert muted["X2"] == {**plain["X2"], "held_by_stale_users": 0}  # nothing else moves
+    assert muted["X4"]["license_ids_to_cancel"] == ""
+    # u2's seat is still counted as held by a stale user, but kept, not cancelled
+    assert muted["X2"] == {
+        **plain["X2"],
+        "seats_to_cancel": 0,
+        "spares_kept": 1,
+        "monthly_saving": 0.0,
+        "annual_saving": 0.0,
+        "license_ids_to_cancel": "",
+    }
+    ledger = muted_report.ledger.set_index("seat_id")
+    assert ledger.action[["L3", "L5", "L6"]].tolist() == ["keep", "reassign", "keep"]
+    bridge = muted_report.bridge
+    assert (bridge.kept, bridge.reassign, bridge.cancel, bridge.reclaim_then_cancel) == (
+        5800,
+        2400,
+        0,
+        0,
+    )
+    assert muted_report.summary.monthly_saving == 0.0
+    rec = muted_report.findings.set_index("id").recommendation
+    assert (
+        rec["unassigned-billed-seats:X4"] == "1 seat kept on purpose (a suppression covers them)."
+    )
+    assert rec["stale-deactivated-user:u2"] == "Kept as they are: a suppression covers this user."
 
 
 def test_a_suppressed_contact_is_offered_no_seat(tiny_dir: Path) -> None:
     plain = audit_with(tiny_dir)
-    assert _plan(plain)["X2"]["contacts_who_could_take_one"] == 1  # u3, who expects service
+    assert plain.pairings.user_id.tolist() == ["u3"]  # u3, who expects service, gets L5
+    assert _plan(plain)["X2"]["reassign_to_contacts"] == 1
     muted = audit_with(
         tiny_dir, Suppression("contact-without-license", "u3", "a lobby phone", "fac@x")
     )
-    plan = _plan(muted)
-    assert plan["X2"]["contacts_who_could_take_one"] == 0
-    assert (plan["X2"]["seats_to_cancel"], plan["X2"]["monthly_saving"]) == (1, 24.0)
     assert muted.pairings.empty
+    plan = _plan(muted)
+    assert plan["X2"]["reassign_to_contacts"] == 0
+    assert (plan["X2"]["seats_to_cancel"], plan["X2"]["monthly_saving"]) == (2, 48.0)
+    assert plan["X2"]["license_ids_to_cancel"] == "L3, L5"
+    assert muted.summary.monthly_saving == 82.0

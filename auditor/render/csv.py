@@ -1,4 +1,7 @@
-"""findings.csv: the findings table, same columns as audit.json's findings, formula-safe."""
+"""findings.csv: the findings table, same columns as audit.json's findings, formula-safe.
+
+``license_ids`` (a list in the JSON) is one cell of ``;``-separated ids, as users.csv takes them.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +30,10 @@ def defuse(column: pd.Series) -> pd.Series:
 def write_csv(report: Report, path: Path) -> None:
     """Write findings.csv; tenant text that a spreadsheet would run as a formula is defused."""
     table = report.findings.reindex(columns=list(ALL_FINDING_COLUMNS))
+    table["license_ids"] = [";".join(ids) for ids in table.license_ids]
     for column in table.columns:
-        if column not in ("monthly_cost", "cost_known"):
+        if column not in ("monthly_cost", "monthly_waste", "cost_known"):
             table[column] = defuse(table[column])
-    table["monthly_cost"] = table.monthly_cost.map("{:.2f}".format)
+    for column in ("monthly_cost", "monthly_waste"):
+        table[column] = table[column].map("{:.2f}".format)
     table.to_csv(path, index=False, encoding="utf-8", lineterminator=LINE_END)

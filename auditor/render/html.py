@@ -5,10 +5,11 @@ rows of :mod:`auditor.render.htmlview`, :mod:`~auditor.render.planview` and
 :mod:`~auditor.render.historyview` and the inline SVG charts of :mod:`auditor.render.charts`
 (the only markup the template does not escape: lxml builds it from escaped text), so tenant
 text is always escaped (never by hand, never through f-strings) and a misspelt field fails the
-render instead of printing nothing. It stays small at any tenant size: at most
-:data:`MAX_HTML_FINDINGS` finding rows, 100 sites, 200 pairs, and 200 each of the new, resolved
-and suppressed findings are inlined, charts are capped at 25 bars (the trend at 36 audits),
-and the page says how many more audit.xlsx and findings.csv hold."""
+render instead of printing nothing. It opens with how the money adds up (the report's bridge:
+sums over the seat ledger, whose rows it never lists). It stays small at any tenant size: at
+most :data:`MAX_HTML_FINDINGS` finding rows, 100 sites, 200 pairs, and 200 each of the new,
+resolved and suppressed findings are inlined, charts are capped at 25 bars (the trend at 36
+audits), and the page says how many more audit.xlsx and findings.csv hold."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ from auditor.plan import totals
 from auditor.render.charts import report_charts
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
-from auditor.render.planview import MAX_HTML_PAIRS, pair_rows, plan_rows, site_rows
+from auditor.render.planview import (
+    MAX_HTML_PAIRS,
+    bridge_view,
+    pair_rows,
+    plan_rows,
+    site_rows,
+)
 
 #: Finding rows inlined in the page; the rest are only in audit.xlsx and findings.csv.
 MAX_HTML_FINDINGS: Final = 2000
@@ -41,15 +48,18 @@ def render_html(report: Report) -> str:
     """The page as a string; split from :func:`write_html` so tests need no files."""
     findings = report.findings
     head = findings.head(MAX_HTML_FINDINGS)
-    shown = [finding_row(r) for r in records(head, ALL_FINDING_COLUMNS)]
+    waste_rules = frozenset(m.id for m in report.rules if m.counts_as_waste)
+    shown = [finding_row(r, waste_rules) for r in records(head, ALL_FINDING_COLUMNS)]
     pools = pool_rows(report.pools)
     sites, more_sites = site_rows(report.sites)
     suppressed, more_suppressed = suppressed_rows(findings)
     skipped = {s.rule: s.reason for s in report.skipped}
+    users = report.snapshot.users if report.snapshot is not None else None
     template = _env().get_template("report.html")
     return template.render(
         report=report,
         summary=report.summary,
+        bridge=bridge_view(report.bridge),
         rows=shown,
         total_findings=len(findings),
         omitted=max(0, len(findings) - len(shown)),
@@ -62,7 +72,7 @@ def render_html(report: Report) -> str:
         more_sites=more_sites,
         plan=plan_rows(report.cancellation),
         plan_totals=totals(report.as_of, report.cancellation, report.pairings),
-        pairs=pair_rows(report.pairings),
+        pairs=pair_rows(report.pairings, users),
         more_pairs=max(0, len(report.pairings) - MAX_HTML_PAIRS),
         severities=[s.value for s in Severity],
         history=history_view(report),

@@ -29,8 +29,15 @@ class FindingRow:
     entity_id: str
     title: str
     detail: str
+    #: The price of what the finding is about, for context: findings can overlap, so these
+    #: do not add up to anything.
     monthly_cost: float | None
     cost_known: bool
+    #: The finding's share of the waste: each waste seat is in one share only, so the open
+    #: findings' shares add up to the headline. ``waste_known`` is False when a seat of the
+    #: share has no price (the share is then a lower bound).
+    monthly_waste: float | None
+    waste_known: bool
     recommendation: str
     site: str | None
     license_type: str | None
@@ -54,11 +61,16 @@ class RuleGroup:
     remediation: str
     severity: str
     count: int
+    #: The open findings' share of the waste (what the rule adds to the headline), and the
+    #: cost of what they are about (context only: overlapping, never summed across rules).
+    monthly_waste: float
     monthly_cost: float
     cost_known: bool
     skipped_reason: str | None
-    #: Of ``count``, the findings a suppression accepts (not in ``monthly_cost``).
+    #: Of ``count``, the findings a suppression accepts (not in the money figures).
     suppressed: int = 0
+    #: Whether the rule's findings are waste at all: a Contact or a tax mismatch is not.
+    counts_as_waste: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,18 +150,26 @@ def _converter(hint: Any) -> Callable[[object], object]:
     raise TypeError(f"no row conversion for {hint!r}")
 
 
-def finding_row(row: Mapping[str, object]) -> FindingRow:
-    """One finding record as the template's row; cost_known defaults to True when absent."""
+def finding_row(row: Mapping[str, object], waste_rules: frozenset[str] = frozenset()) -> FindingRow:
+    """One finding record as the template's row; cost_known defaults to True when absent.
+
+    ``waste_rules``: the rules whose findings are waste. Only their share can hide an unknown
+    price; another rule's share is 0 by definition, never "unknown".
+    """
+    cost_known = row["cost_known"] is None or bool(row["cost_known"])
+    rule = as_text(row["rule"]) or ""
     return FindingRow(
         id=as_text(row["id"]) or "",
-        rule=as_text(row["rule"]) or "",
+        rule=rule,
         severity=as_text(row["severity"]) or "",
         entity_type=as_text(row["entity_type"]) or "",
         entity_id=as_text(row["entity_id"]) or "",
         title=as_text(row["title"]) or "",
         detail=as_text(row["detail"]) or "",
         monthly_cost=as_number(row["monthly_cost"]),
-        cost_known=row["cost_known"] is None or bool(row["cost_known"]),
+        cost_known=cost_known,
+        monthly_waste=as_number(row.get("monthly_waste")),
+        waste_known=cost_known or rule not in waste_rules,
         recommendation=as_text(row["recommendation"]) or "",
         site=as_text(row["site"]),
         license_type=as_text(row["license_type"]),
@@ -170,58 +190,51 @@ def pool_rows(pools: pd.DataFrame) -> list[PoolRow]:
 def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
     """One group per rule, in the report's rule order; rules that only have findings come last.
 
-    The per-rule cost is summed over all findings (not only the inlined ones), so the groups
-    stay true when the table is capped; suppressed findings are counted apart and left out of
-    the cost, as they are out of every money total.
+    The per-rule money is summed over all findings (not only the inlined ones), so the groups
+    stay true when the table is capped. It is the findings' ``monthly_waste``, so the groups
+    add up to the headline; suppressed findings are counted apart and left out of it, as they
+    are out of every money total.
     """
     findings = report.findings
-    costs: dict[str, float] = {}
-    unknown: set[str] = set()
     muted: dict[str, int] = {}
     if "suppressed" in findings.columns:
         accepted = findings["suppressed"].eq(True)
         muted = {str(k): int(v) for k, v in findings.loc[accepted, "rule"].value_counts().items()}
         findings = findings[~accepted]
-    if len(findings) and {"rule", "monthly_cost"} <= set(findings.columns):
-        sums = findings.groupby(findings["rule"].astype(str))["monthly_cost"].sum()
-        costs = {str(k): round(float(v), 2) for k, v in sums.items()}
-        if "cost_known" in findings.columns:
-            unknown = set(findings.loc[findings["cost_known"].eq(False), "rule"].astype(str))
+    waste = _sums(findings, "monthly_waste")
+    costs = _sums(findings, "monthly_cost")
+    unknown: set[str] = set()
+    if len(findings) and {"rule", "cost_known"} <= set(findings.columns):
+        unknown = set(findings.loc[findings["cost_known"].eq(False), "rule"].astype(str))
     counts = dict(report.summary.findings_by_rule)
-    metas = list(report.rules)
-    known_ids = {m.id for m in metas}
-    groups = [
+    metas = {m.id: m for m in report.rules}
+    ids = [*metas, *(r for r in dict.fromkeys([*counts, *skipped]) if r not in metas)]
+    return [
         RuleGroup(
-            id=m.id,
-            title=m.title,
-            rationale=m.rationale,
-            remediation=m.remediation,
-            severity=str(m.severity),
-            count=counts.get(m.id, 0),
-            monthly_cost=costs.get(m.id, 0.0),
-            cost_known=m.id not in unknown,
-            skipped_reason=skipped.get(m.id),
-            suppressed=muted.get(m.id, 0),
+            id=rid,
+            # a rule with no metadata is still shown, so nothing found goes unseen
+            title=metas[rid].title if rid in metas else rid,
+            rationale=metas[rid].rationale if rid in metas else "",
+            remediation=metas[rid].remediation if rid in metas else "",
+            severity=str(metas[rid].severity) if rid in metas else "",
+            count=counts.get(rid, 0),
+            monthly_waste=waste.get(rid, 0.0),
+            monthly_cost=costs.get(rid, 0.0),
+            cost_known=rid not in unknown,
+            skipped_reason=skipped.get(rid),
+            suppressed=muted.get(rid, 0),
+            counts_as_waste=rid in metas and metas[rid].counts_as_waste,
         )
-        for m in metas
+        for rid in ids
     ]
-    for rid in dict.fromkeys([*counts, *skipped]):
-        if rid not in known_ids:  # no metadata: still shown, so nothing found goes unseen
-            groups.append(
-                RuleGroup(
-                    id=rid,
-                    title=rid,
-                    rationale="",
-                    remediation="",
-                    severity="",
-                    count=counts.get(rid, 0),
-                    monthly_cost=costs.get(rid, 0.0),
-                    cost_known=rid not in unknown,
-                    skipped_reason=skipped.get(rid),
-                    suppressed=muted.get(rid, 0),
-                )
-            )
-    return groups
+
+
+def _sums(findings: pd.DataFrame, column: str) -> dict[str, float]:
+    """Per rule, the sum of a money column (rounded to the cent); empty when it is absent."""
+    if not len(findings) or not {"rule", column} <= set(findings.columns):
+        return {}
+    sums = findings.groupby(findings["rule"].astype(str))[column].sum()
+    return {str(k): round(float(v), 2) for k, v in sums.items()}
 
 
 def distinct(values: Iterable[str | None]) -> list[str]:

@@ -39,6 +39,7 @@ CONTRACT_ORDER: tuple[str, ...] = (
     "stale-deactivated-user",
     "tax-address-mismatch",
     "license-overassigned",
+    "sources-disagree",
 )
 
 Check = Callable[[Snapshot, Settings], pd.DataFrame]
@@ -112,6 +113,13 @@ def needs_holdings(snapshot: Snapshot) -> str | None:
         "users.csv has no licenses or license_ids column and licenses.csv does not say who "
         "holds which license"
     )
+
+
+def ledger_rows(snapshot: Snapshot) -> pd.DataFrame:
+    """The ledger the engine built for this audit (a rule never builds its own)."""
+    if snapshot.ledger is None:
+        raise ValueError("the engine builds the seat ledger before any rule runs")
+    return snapshot.ledger.rows
 
 
 def results(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,10 +203,3 @@ def user_label(users: pd.DataFrame) -> pd.Series:
     name = isolate((users.first_name + " " + users.last_name).str.strip())
     email = isolate(users.email.where(users.email.ne(""), users.user_id))
     return (name + " <" + email + ">").where(name.ne(""), email)
-
-
-def free_seat_pools(snapshot: Snapshot) -> pd.DataFrame:
-    """Seat pools with unassigned licenses, most free first: where a Contact could get one."""
-    pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
-    free = pools[pools.kind.eq("seat") & pools.unassigned.gt(0)]
-    return free.sort_values(["unassigned", "license_type"], ascending=[False, True])

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from auditor.frames import member
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import (
-    free_seat_pools,
     isolate,
-    isolate_text,
+    ledger_rows,
     needs_holdings,
     results,
     rule,
@@ -36,9 +36,15 @@ RULE_ID = "contact-without-license"
     requires=needs_holdings,
 )
 def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
-    """One finding per ACTIVE user holding no seat license (add-ons do not count)."""
+    """One finding per ACTIVE user holding no seat license (add-ons do not count).
+
+    A user holds a seat if their own row lists one or the ledger gives them one (the
+    inventory's ``assigned_to``).
+    """
     users = snapshot.users
-    hits = users[users.active & users.seat_count.eq(0)].copy()
+    rows = ledger_rows(snapshot)
+    seated = rows.holder[rows.kind.eq("seat") & rows.holder.notna()]
+    hits = users[users.active & users.seat_count.eq(0) & ~member(users.user_id, seated)].copy()
     expects = (
         hits.extension.ne("") | hits.phone_number.ne("") | hits.scim_provider.ne("")
     ).to_numpy()
@@ -60,26 +66,16 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         "Listed as a Contact (" + reasons + "), so someone expects service this user cannot get.",
         "A bare directory entry: no extension, phone number or identity provider.",
     )
-    offer = _offer(snapshot)
+    # A Contact who expects service gets the plan's own sentence (plan.recommend): which seat.
     hits["recommendation"] = np.where(
         expects,
-        "Assign a seat: " + offer,
-        "No cost: if this person needs no phone service, nothing to do. Otherwise: " + offer,
+        "Assign a seat: one the plan would otherwise cancel (see the Cancellation sheet) "
+        "before buying a new one.",
+        "No cost: a bare directory entry. If this person does need phone service, give them a "
+        "seat the plan would otherwise cancel (see the Cancellation sheet) before buying one.",
     )
     hits["monthly_cost_cents"] = 0
     hits["cost_known"] = True
     hits["site"] = hits.site_name
     hits["license_type"] = None
     return results(hits)
-
-
-def _offer(snapshot: Snapshot) -> str:
-    """Which pools have a free (already paid for) seat, said once for every Contact."""
-    free = free_seat_pools(snapshot)
-    if free.empty:
-        return "no pool has an unassigned seat, so this needs a new license."
-    pools = ", ".join(
-        f"{isolate_text(str(t))} has {n} unassigned"
-        for t, n in zip(free.license_type, free.unassigned, strict=True)
-    )
-    return f"{pools} (already paid for, so no new purchase is needed)."

@@ -6,12 +6,15 @@ import numpy as np
 import pandas as pd
 
 from auditor.frames import member
-from auditor.model import Kind, Settings, Severity, Snapshot
+from auditor.ledger import Disposition
+from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import (
     isolate,
+    ledger_rows,
     money,
     money_severity,
     needs_holdings,
+    plural,
     results,
     rule,
     user_label,
@@ -37,21 +40,27 @@ RULE_ID = "stale-deactivated-user"
     requires=needs_holdings,
 )
 def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
-    """Inactive users holding a seat, deactivated ``stale_after_days`` ago or at an unknown date.
+    """One finding per user holding ``stale-holder`` rows in the ledger.
 
-    The deactivation date is ``deactivated_at``, else ``last_updated_at`` (the API records no
-    deactivation time), compared with ``as_of`` as calendar dates.
+    The ledger decided which seats a user holds (their ``license_ids``, else the inventory's
+    ``assigned_to``, else their ``licenses`` type names) and which are stale: deactivated
+    ``stale_after_days`` or more before ``as_of`` (``deactivated_at``, else
+    ``last_updated_at``, as calendar dates), or at an unknown date.
     """
+    rows = ledger_rows(snapshot)
+    stale = rows[rows.disposition.eq(Disposition.STALE.value)]
+    held = _held(stale)
     users = snapshot.users
+    hits = users[member(users.user_id, held.index)].copy()
+    held = held.reindex(hits.user_id)
     as_of = pd.Timestamp(settings.as_of)
-    days = (as_of - users.deactivated_on).dt.days
-    stale = days.ge(settings.stale_after_days) | users.deactivated_on.isna()
-    hits = users[~users.active & users.seat_count.gt(0) & stale].copy()
-    days = days[hits.index]
-    held = _held_seats(snapshot, hits.user_id)
-    seats = hits.user_id.map(held).fillna("")
-    known = hits.unpriced_seats.eq(0)
-    cost = hits.seat_cents.astype("Int64")
+    days = (as_of - hits.deactivated_on).dt.days
+    unpriced = pd.Series(held.unpriced.to_numpy(), index=hits.index)
+    seat_total = pd.Series(held.seats.to_numpy(), index=hits.index)
+    known = unpriced.eq(0)
+    known_cents = pd.Series(held.cents.to_numpy(), index=hits.index).astype("Int64")
+    # All unpriced: unknown, never 0.00; some unpriced: the priced part is a floor.
+    cost = known_cents.mask(unpriced.ge(seat_total))
     label = user_label(hits)
     when = hits.deactivated_on.dt.strftime("%Y-%m-%d")
     since = np.select(
@@ -76,48 +85,60 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         ],
         "Inactive since an unknown date",
     )
+    amount = money(cost, snapshot.currency)
+    billed = (", billed at " + amount + " a month.").where(
+        known | cost.isna(), ", billed at least " + amount + " a month."
+    )
     price_note = pd.Series("", index=hits.index).where(
-        known, " Some of these seats have no price in prices.csv, so the cost is understated."
+        known,
+        " "
+        + plural(unpriced, "seat")
+        + " of these ha"
+        + np.where(unpriced.eq(1), "s", "ve")
+        + " no price in prices.csv, so that part of the cost is unknown.",
     )
-    hits["entity_id"] = hits.user_id
-    hits["severity"] = money_severity(cost, known, settings)
+    seats = pd.Series(held.text.to_numpy(), index=hits.index)
     shown = isolate(seats)
+    hits["entity_id"] = hits.user_id
+    hits["severity"] = money_severity(known_cents, known, settings)
     hits["title"] = label + " is deactivated but still holds " + shown
-    hits["detail"] = (
-        since
-        + ", and still holds "
-        + shown
-        + ", billed at "
-        + money(cost, snapshot.currency)
-        + " a month."
-        + price_note
-    )
+    hits["detail"] = since + ", and still holds " + shown + billed + price_note
     hits["recommendation"] = (
         "Save "
         + label
         + "'s voicemail and call recordings, remove the "
         + shown
-        + " license(s), then reassign the seat(s) to a Contact or file a partial cancellation "
-        "(30 days' notice); delete the user 30 to 90 days after deactivation."
+        + " license(s), then reassign or cancel them; delete the user 30 to 90 days after "
+        "deactivation."
     )
-    hits["monthly_cost_cents"] = cost.fillna(0).astype("int64")
+    hits["monthly_cost_cents"] = known_cents.fillna(0).astype("int64")
     hits["cost_known"] = known
     hits["site"] = hits.site_name
     hits["license_type"] = seats
     return results(hits)
 
 
-def _held_seats(snapshot: Snapshot, user_ids: pd.Series) -> pd.Series:
-    """For each of ``user_ids``, the seat types held, as ``X2; X4`` (add-ons left out).
+def _held(stale: pd.DataFrame) -> pd.DataFrame:
+    """Per holder: stale seats, their known cents, how many are unpriced, and ``2 x X2; X4``.
 
     Built one license type at a time (a tenant has a handful), never one user at a time.
     """
-    held = snapshot.holdings[member(snapshot.holdings.user_id, user_ids)]
-    held = held.merge(snapshot.types, on="license_type", how="left")
-    held = held[held.kind.eq(Kind.SEAT.value)]
-    wide = pd.crosstab(held.user_id, held.license_type).gt(0)
-    text = pd.Series("", index=wide.index, dtype=object)
-    for license_type in sorted(wide.columns, key=str):
-        joined = text.where(text.eq(""), text + "; ") + str(license_type)
-        text = joined.where(wide[license_type], text)
-    return text
+    per_type = stale.groupby(["holder", "license_type"]).size().rename("n").reset_index()
+    per_type = per_type.sort_values(["holder", "license_type"], kind="mergesort")
+    part = per_type.license_type.astype(str).where(
+        per_type.n.eq(1), per_type.n.astype(str) + " x " + per_type.license_type.astype(str)
+    )
+    text = part.groupby(per_type.holder.to_numpy()).agg("; ".join)
+    figures = (
+        pd.DataFrame(
+            {
+                "holder": stale.holder,
+                "seats": 1,
+                "cents": stale.price_cents.fillna(0).astype("int64"),
+                "unpriced": stale.price_cents.isna().astype("int64"),
+            }
+        )
+        .groupby("holder")
+        .sum()
+    )
+    return figures.assign(text=text.reindex(figures.index))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.model import LicenseStatus, Settings, Severity, Snapshot
-from auditor.rules._base import isolate, money, results, rule, user_label
+from auditor.rules._base import isolate, ledger_rows, money, results, rule, user_label
 
 RULE_ID = "tax-address-mismatch"
 
@@ -37,13 +37,16 @@ def _needs_addresses(snapshot: Snapshot) -> str | None:
     requires=_needs_addresses,
 )
 def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
-    """ASSIGNED: service (country, state) differs from the assignee's site; UNASSIGNED: matches
-    no site of the tenant. A postal-code-only difference is not a mismatch; a side that is
-    blank is not compared.
+    """Held (by the ledger's holder): service (country, state) differs from the holder's site;
+    unassigned and held by nobody: matches no site of the tenant. A postal-code-only
+    difference is not a mismatch; a side that is blank is not compared.
     """
     units = snapshot.licenses
     assert units is not None  # guaranteed by _needs_addresses
     units = units.merge(snapshot.types[["license_type", "price_cents"]], on="license_type")
+    # Who holds each license is the ledger's word (license_ids, then assigned_to, then types).
+    holders = ledger_rows(snapshot).set_index("seat_id").holder
+    units = units.assign(assigned_to=units.license_id.map(holders).fillna(""))
     assigned = _assigned(units, snapshot)
     unassigned = _unassigned(units, snapshot)
     hits = pd.concat([assigned, unassigned], ignore_index=True)
@@ -88,7 +91,7 @@ def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
 
 def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
     owners = snapshot.users[["user_id", "site_id", "site_name", "site_state", "site_country"]]
-    live = units[units.status.eq(LicenseStatus.ASSIGNED.value)]
+    live = units[units.assigned_to.ne("") & units.status.ne(LicenseStatus.SUSPENDED.value)]
     live = live.merge(owners, left_on="assigned_to", right_on="user_id", how="inner")
     live = live[live.site_id.notna()]
     mismatch = _differs(live.service_country_code, live.site_country) | _differs(
@@ -137,7 +140,7 @@ def _assigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
 
 
 def _unassigned(units: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
-    idle = units[units.status.eq(LicenseStatus.UNASSIGNED.value)].copy()
+    idle = units[units.status.eq(LicenseStatus.UNASSIGNED.value) & units.assigned_to.eq("")].copy()
     sites = snapshot.sites
     state = idle.service_state_code
     country = idle.service_country_code

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor.model import LicenseStatus, Settings, Severity, Snapshot
+from auditor.ledger import Disposition
+from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import (
     isolate,
-    join_ids,
+    ledger_rows,
     money,
     money_severity,
     plural,
@@ -34,23 +35,25 @@ RULE_ID = "unassigned-billed-seats"
     counts_as_waste=True,
 )
 def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
-    """One finding per license type (seat or add-on) with unassigned licenses."""
-    pools = snapshot.pools.merge(snapshot.types, on="license_type", how="left")
-    hits = pools[pools.unassigned.gt(0)].copy()
-    price = hits.price_cents
+    """One finding per license type (seat or add-on) with ledger rows nobody holds.
+
+    Counted on the ledger, not the inventory's unassigned column: a license the Licenses page
+    calls unassigned but a user lists is held (and, if the user is deactivated, counted once,
+    by ``stale-deactivated-user``).
+    """
+    rows = ledger_rows(snapshot)
+    total = rows.groupby("license_type").size()
+    idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value)]
+    hits = idle.groupby("license_type").agg(
+        unassigned=("seat_id", "size"), price_cents=("price_cents", "first"), kind=("kind", "first")
+    )
+    hits = hits.reset_index()
+    hits["total"] = hits.license_type.map(total).astype("int64")
+    price = hits.price_cents.astype("Int64")
     known = price.notna()
     cost = (hits.unassigned * price).astype("Int64")
     currency = snapshot.currency
     count = plural(hits.unassigned, "license")
-    contacts = _waiting_contacts(snapshot)
-    reassign = (
-        "Assign these to the "
-        + str(contacts)
-        + " active user(s) with no seat before buying more, then file"
-        if contacts
-        else "File"
-    )
-    seat = hits.kind.eq("seat")
     shown = isolate(hits.license_type)
     hits["title"] = count + " of type " + shown + " unassigned and still billed"
     hits["detail"] = (
@@ -65,15 +68,9 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + money(cost, currency)
         + " in all) until it is cancelled."
     )
-    ids = _unassigned_ids(snapshot)
-    listed = pd.Series([ids.get(t, "") for t in hits.license_type], index=hits.index, dtype=str)
-    which = (" License IDs: " + listed + ".").where(listed.ne(""), "")
     hits["recommendation"] = (
-        pd.Series(reassign, index=hits.index).where(seat, "File")
-        + " a partial cancellation request with 8x8 for the "
-        + count
-        + " you do not need (30 days' notice; billing continues until then)."
-        + which
+        "Give these to users who need a seat before buying more, and file a partial "
+        "cancellation request with 8x8 for the rest (30 days' notice)."
     )
     hits["entity_id"] = hits.license_type
     hits["severity"] = money_severity(cost, known, settings)
@@ -81,20 +78,3 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     hits["cost_known"] = known
     hits["site"] = None
     return results(hits)
-
-
-def _waiting_contacts(snapshot: Snapshot) -> int:
-    """Active users holding no seat: candidates for an unassigned seat."""
-    users = snapshot.users
-    if not snapshot.holdings_known:
-        return 0
-    return int((users.active & users.seat_count.eq(0)).sum())
-
-
-def _unassigned_ids(snapshot: Snapshot) -> dict[str, str]:
-    """Per type, the unassigned license ids as a short list (per-license inventory only)."""
-    if snapshot.licenses is None:
-        return {}
-    units = snapshot.licenses
-    free = units[units.status.eq(LicenseStatus.UNASSIGNED.value)].sort_values("license_id")
-    return {str(t): join_ids(group.license_id) for t, group in free.groupby("license_type")}

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, ViewportSize, sync_playwright
 
 from tests.hostile.conftest import CASES, LONG_NAME, TENANT, Run, isolated
+from tests.render.test_html import bridge_cents
 from tests.render.test_html_browser import CHROMIUM, FLAGS
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
@@ -185,3 +186,26 @@ def test_the_page_does_not_scroll_sideways(visit: Visit) -> None:
     """A 100,000-character name with no spaces stays inside the table's own scroller."""
     width = visit.page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORT["width"]
+
+
+#: The bridge's lines in the page (``data-bridge``) and in audit.json's ``bridge``.
+BRIDGE_KEYS = {
+    "monthly-cost": "monthly_cost",
+    "in-use": "in_use",
+    "waste": "waste",
+    "cancel": "cancel",
+    "reclaim-then-cancel": "reclaim_then_cancel",
+    "reassign": "reassign",
+    "kept": "kept",
+    "open-waste": "open_waste",
+    "saving": "monthly_saving",
+}
+
+
+def test_the_bridge_says_what_audit_json_says(hostile_run: Run, html: str, visit: Visit) -> None:
+    """Hostile names change no number: the page's bridge is audit.json's, to the cent, and it
+    is the first thing after the title in the browser too."""
+    expected = hostile_run.report["bridge"]
+    assert bridge_cents(html) == {k: round(expected[v] * 100) for k, v in BRIDGE_KEYS.items()}
+    first = visit.page.evaluate("document.querySelector('main > section').id")
+    assert first == "bridge"

@@ -50,8 +50,10 @@ def csv_text(value: Any, column: str) -> str:
     """How findings.csv writes a JSON finding value: money to the cent, null empty."""
     if value is None:
         return ""
-    if column == "monthly_cost":
+    if column in ("monthly_cost", "monthly_waste"):
         return f"{value:.2f}"
+    if column == "license_ids":
+        return ";".join(value)
     return str(value)
 
 
@@ -106,7 +108,7 @@ def test_no_quoted_text_can_reorder_a_sentence(hostile_run: Run) -> None:
         f[key]
         for f in hostile_run.report["findings"]
         for key in ("title", "detail", "recommendation")
-    ] + [row["unassigned_license_ids"] for row in hostile_run.report["cancellation"]]
+    ] + [row["license_ids_to_cancel"] for row in hostile_run.report["cancellation"]]
     assert any("\u202e" in s for s in sentences)  # the hostile text did reach them
     assert [s for s in sentences if not contained(s)] == []
 

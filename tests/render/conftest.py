@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 
 from auditor.chargeback import SITE_COLUMNS
+from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
+    Bridge,
     InputFile,
     InventoryForm,
     Report,
@@ -114,6 +116,8 @@ def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
         "detail": f"Details of {entity_id}.",
         "monthly_cost": 0.0,
         "cost_known": True,
+        "monthly_waste": 0.0,
+        "license_ids": [],
         "recommendation": "Fix it.",
         "site": None,
         "license_type": None,
@@ -125,15 +129,17 @@ def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
 TINY_FINDINGS: tuple[dict[str, Any], ...] = (
     finding("stale-deactivated-user", "u2", severity="high", monthly_cost=24.0,
             title="Bo Ortiz is deactivated but still holds X2", site="San Francisco",
-            license_type="X2"),
+            license_type="X2", monthly_waste=24.0, license_ids=["L3"]),
     finding("unassigned-billed-seats", "X4", monthly_cost=34.0, license_type="X4",
-            title="1 license of type X4 unassigned and still billed"),
+            title="1 license of type X4 unassigned and still billed", monthly_waste=34.0,
+            license_ids=["L6"]),
     finding("tax-address-mismatch", "L4", monthly_cost=24.0, site="Austin", license_type="X2",
             title="License L4 (X2) is taxed in CA, US but used in TX, US"),
     finding("tax-address-mismatch", "L5", monthly_cost=24.0, license_type="X2",
             title="Unassigned license L5 (X2) is taxed in WA, US, where no site is"),
     finding("unassigned-billed-seats", "X2", monthly_cost=24.0, license_type="X2",
-            title="1 license of type X2 unassigned and still billed"),
+            title="1 license of type X2 unassigned and still billed", monthly_waste=24.0,
+            license_ids=["L5"]),
     finding("contact-without-license", "u3", site="Austin",
             title="Chen Li is active but holds no license"),
     finding("contact-without-license", "u5", severity="info", site="Austin",
@@ -145,6 +151,7 @@ def findings_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """The findings table as the engine hands it over: FINDING_COLUMNS, typed."""
     frame = pd.DataFrame(list(rows), columns=list(FINDING_COLUMNS))
     frame["monthly_cost"] = frame["monthly_cost"].astype("float64")
+    frame["monthly_waste"] = frame["monthly_waste"].astype("float64")
     frame["cost_known"] = frame["cost_known"].astype(bool)
     for column in ("site", "license_type"):
         frame[column] = frame[column].astype(object)
@@ -182,11 +189,56 @@ TINY_SITES: tuple[tuple[Any, ...], ...] = (
 
 NOTICE = dt.date(2026, 12, 1)
 
-#: The tiny tenant's cancellation plan (tests/test_plan.py works it out).
+#: The tiny tenant's cancellation plan, as the engine makes it: L5 goes to Contact u3, L3 is
+#: reclaimed from deactivated u2 and cancelled, L6 cancelled.
 TINY_CANCELLATION: tuple[tuple[Any, ...], ...] = (
-    ("X2", "seat", 1, 1, 0, 0, 0, 24.0, 0.0, 0.0, NOTICE, 1, "L5"),
-    ("X4", "seat", 1, 0, 0, 1, 0, 34.0, 34.0, 408.0, NOTICE, 0, "L6"),
+    ("X2", "seat", 1, 1, 1, 0, 1, 0, 24.0, 24.0, 288.0, NOTICE, "L3"),
+    ("X4", "seat", 1, 0, 0, 0, 1, 0, 34.0, 34.0, 408.0, NOTICE, "L6"),
 )
+
+#: The ledger's columns as ``Report.ledger`` holds them: prices in nullable integer cents.
+LEDGER_FRAME_COLUMNS: tuple[str, ...] = tuple(
+    "price_cents" if c == "monthly_price" else c for c in LEDGER_COLUMNS
+)
+
+#: The tiny tenant's seat ledger, as the engine builds it: one row per billed license.
+TINY_LEDGER: tuple[tuple[Any, ...], ...] = (
+    ("L1", "X4", "seat", "US", "ASSIGNED", "u1", "ACTIVE", 3400, "in-use", False,
+     None, None, None),
+    ("L2", "Call Recording Storage", "addon", "US", "ASSIGNED", "u1", "ACTIVE", 500, "in-use",
+     False, None, None, None),
+    ("L3", "X2", "seat", "US", "ASSIGNED", "u2", "INACTIVE", 2400, "stale-holder", True,
+     "reclaim-then-cancel", None, "stale-deactivated-user:u2"),
+    ("L4", "X2", "seat", "US", "ASSIGNED", "u4", "ACTIVE", 2400, "in-use", False,
+     None, None, None),
+    ("L5", "X2", "seat", "US", "UNASSIGNED", None, None, 2400, "unassigned", True,
+     "reassign", "u3", "unassigned-billed-seats:X2"),
+    ("L6", "X4", "seat", "US", "UNASSIGNED", None, None, 3400, "unassigned", True,
+     "cancel", None, "unassigned-billed-seats:X4"),
+)  # fmt: skip
+
+#: The tiny tenant's bill in cents: 145.00 = 63.00 in use + 82.00 waste, and the waste is
+#: 34.00 cancel + 24.00 reclaim then cancel + 24.00 reassigned + 0 kept.
+TINY_BRIDGE = Bridge(
+    monthly_cost=14500,
+    in_use=6300,
+    waste=8200,
+    cancel=3400,
+    reclaim_then_cancel=2400,
+    reassign=2400,
+    kept=0,
+    open_waste=8200,
+    unpriced_seats=0,
+)
+
+
+def ledger_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """The ledger as the engine hands it over: nullable Int64 cents, a bool ``waste``."""
+    table = pd.DataFrame([list(r) for r in rows], columns=list(LEDGER_FRAME_COLUMNS))
+    table["price_cents"] = table["price_cents"].astype("Int64")
+    table["waste"] = table["waste"].astype(bool)
+    return table
+
 
 #: The tiny tenant's two mismatched licenses, service address beside the site's.
 TINY_TAX: tuple[tuple[Any, ...], ...] = (
@@ -198,9 +250,10 @@ TINY_TAX: tuple[tuple[Any, ...], ...] = (
      None, None, None, None, None, "Assign it or cancel it."),
 )  # fmt: skip
 
-#: A Contact paired with a seat taxed in their state (the tiny tenant has none).
+#: The Contact the plan gives a surplus seat: u3 gets L5, which is taxed in WA, not TX.
 PAIR: tuple[Any, ...] = (
-    "u3", "Chen Li <chen@example.com>", "austin", "Austin", "TX", "US", "L7", "X2", 24.0
+    "u3", "Chen Li <chen@example.com>", "austin", "Austin", "TX", "US", "L5", "X2", 24.0,
+    "reassign", None, False,
 )  # fmt: skip
 
 
@@ -268,6 +321,7 @@ def summary(findings: pd.DataFrame, **fields: Any) -> Summary:
         "monthly_cost": 145.0,
         "monthly_waste": 82.0,
         "annual_waste": 984.0,
+        "monthly_saving": 58.0,
         "findings_by_rule": {
             m.id: int(by_rule.get(m.id, 0)) for m in RULES if m.id != SKIPPED.rule
         },
@@ -300,6 +354,8 @@ def make_report(
         skipped=(SKIPPED,),
         warnings=(WARNING,),
         snapshot=snapshot(users_frame() if users is None else users),
+        ledger=ledger_frame(TINY_LEDGER),
+        bridge=TINY_BRIDGE,
         sites=frame(SITE_COLUMNS, TINY_SITES),
         cancellation=frame(CANCELLATION_COLUMNS, TINY_CANCELLATION),
         pairings=frame(PAIRING_COLUMNS, []),
@@ -326,8 +382,13 @@ def hostile_report() -> Report:
     sites = [
         (t, t, t, "US", 1, 1, 1, 0, 0, 10.0 + i, 10.0 + i, 120.0) for i, t in enumerate(HOSTILE)
     ]
-    plan = [(t, "seat", 1, 0, 0, 1, 0, 10.0, 10.0, 120.0, NOTICE, 0, t) for t in HOSTILE]
-    pairs = [(t, t, t, t, t, t, t, t, 10.0) for t in HOSTILE]
+    plan = [(t, "seat", 1, 0, 0, 0, 1, 0, 10.0, 10.0, 120.0, NOTICE, t) for t in HOSTILE]
+    pairs = [(t, t, t, t, t, t, t, t, 10.0, "reclaim-then-reassign", t, False) for t in HOSTILE]
+    ledger = [
+        (t, t, "seat", t, "ASSIGNED", t, "INACTIVE", 1000, "stale-holder", True,
+         "reclaim-then-reassign", t, t)
+        for t in HOSTILE
+    ]  # fmt: skip
     tax = [(t, t, "ASSIGNED", t, t, t, 10.0, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
     return make_report(
         findings=rows,
@@ -335,6 +396,7 @@ def hostile_report() -> Report:
         sites=frame(SITE_COLUMNS, sites),
         cancellation=frame(CANCELLATION_COLUMNS, plan),
         pairings=frame(PAIRING_COLUMNS, pairs),
+        ledger=ledger_frame(ledger),
         tax=frame(TAX_COLUMNS, tax),
         users=users_frame(department=HOSTILE[5], first_name=HOSTILE[0]),
         tenant=HOSTILE[5],
@@ -349,10 +411,20 @@ def unpriced_report() -> Report:
     rows = [
         *TINY_FINDINGS,
         finding("stale-deactivated-user", "u9", severity="high", monthly_cost=0.0,
-                cost_known=False, license_type="X8", title="Uma is deactivated but holds X8"),
+                cost_known=False, license_type="X8", title="Uma is deactivated but holds X8",
+                license_ids=["L8"]),
     ]  # fmt: skip
     pools = [*TINY_POOLS, ("X8", "seat", 2, 2, 0, 0, 2, float("nan"), 0.0, 0.0)]
-    report = make_report(findings=rows, pools=pools)
+    ledger = [
+        *TINY_LEDGER,
+        ("L8", "X8", "seat", "US", "ASSIGNED", "u9", "INACTIVE", None, "stale-holder", True,
+         "reclaim-then-cancel", None, "stale-deactivated-user:u9"),
+        ("L9", "X8", "seat", "US", "ASSIGNED", "u1", "ACTIVE", None, "in-use", False,
+         None, None, None),
+    ]  # fmt: skip
+    report = make_report(findings=rows, pools=pools, ledger=ledger_frame(ledger))
     return dataclasses.replace(
-        report, summary=dataclasses.replace(report.summary, unpriced_seats=2)
+        report,
+        summary=dataclasses.replace(report.summary, unpriced_seats=2),
+        bridge=dataclasses.replace(TINY_BRIDGE, unpriced_seats=2),
     )

@@ -12,17 +12,19 @@ import pandas as pd
 import pytest
 
 from auditor.chargeback import SITE_COLUMNS
-from auditor.model import Report
+from auditor.model import Bridge, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.charts import MAX_BARS
 from auditor.render.html import MAX_HTML_FINDINGS, render_html, write_html
-from auditor.render.htmlview import typed_rows
+from auditor.render.htmlview import rule_groups, typed_rows
 from auditor.render.planview import MAX_HTML_SITES
 from tests.conftest import FIXTURES, audit
 from tests.render.conftest import (
     HOSTILE,
+    NOTICE,
     PAIR,
     SKIPPED,
+    TINY_BRIDGE,
     WARNING,
     finding,
     frame,
@@ -102,13 +104,31 @@ def test_skipped_rules_and_warnings_come_before_the_findings(tiny_html: str) -> 
     assert "No findings" not in card
 
 
-def test_rules_are_grouped_with_title_rationale_count_and_cost(tiny_report: Report) -> None:
+def test_rules_are_grouped_with_title_rationale_count_and_waste(tiny_report: Report) -> None:
     page = render_html(tiny_report)
     for meta in tiny_report.rules:
         assert meta.title in page
         assert meta.rationale.replace("'", "&#39;") in page
     card = page[page.index('id="rule-unassigned-billed-seats"') :]
-    assert "2 findings, USD 58.00 a month" in card[: card.index("</article>")]
+    assert "2 findings, USD 58.00 a month of the waste" in card[: card.index("</article>")]
+    card = page[page.index('id="rule-tax-address-mismatch"') :]
+    assert "2 findings, not waste themselves" in card[: card.index("</article>")]
+
+
+def test_rule_groups_add_up_each_findings_share_of_the_waste(tiny_report: Report) -> None:
+    """A finding's cost is context (here 100.00 for a seat it shares with another finding);
+    the group's money is its share of the waste, so the groups add up to the headline."""
+    rows = [
+        finding("stale-deactivated-user", "u1", monthly_cost=100.0, monthly_waste=0.0),
+        finding("stale-deactivated-user", "u2", monthly_cost=24.0, monthly_waste=24.0),
+        finding("tax-address-mismatch", "L4", monthly_cost=24.0),
+    ]
+    groups = {g.id: g for g in rule_groups(make_report(findings=rows), {})}
+    stale = groups["stale-deactivated-user"]
+    assert (stale.count, stale.monthly_waste, stale.monthly_cost) == (2, 24.0, 124.0)
+    assert stale.counts_as_waste
+    tax = groups["tax-address-mismatch"]
+    assert (tax.monthly_waste, tax.counts_as_waste) == (0.0, False)
 
 
 def test_findings_table_has_one_filterable_row_per_finding(tiny_report: Report) -> None:
@@ -120,6 +140,7 @@ def test_findings_table_has_one_filterable_row_per_finding(tiny_report: Report) 
     assert first["data-site"] == "San Francisco"
     assert first["data-license-type"] == "X2"
     assert first["data-cost"] == "24.0"
+    assert first["data-waste"] == "24.0"
     filters = {value for tag, name, value in page.attributes if name == "data-filter"}
     assert filters == {"severity", "rule", "site", "license-type"}
     assert ("button", "id", "sort-cost") in page.attributes
@@ -134,6 +155,8 @@ def test_unknown_prices_are_unknown_never_zero(unpriced_report: Report) -> None:
     page = render_html(unpriced_report)
     assert 'id="unpriced"' in page
     assert "Prices unknown for 2 seats" in page
+    note = page[page.index('id="bridge-unpriced"') :]
+    assert "2 seats of unknown price are in none of these sums." in note[: note.index("</p>")]
     pools = page[page.index('id="pools-table"') :]
     pool = pools[pools.index("<td>X8</td>") :]
     pool = pool[: pool.index("</tr>")]
@@ -147,6 +170,7 @@ def test_unknown_prices_are_unknown_never_zero(unpriced_report: Report) -> None:
 
 def test_no_unpriced_warning_when_every_price_is_known(tiny_html: str) -> None:
     assert 'id="unpriced"' not in tiny_html
+    assert 'id="bridge-unpriced"' not in tiny_html
 
 
 def test_hostile_text_is_escaped_and_inert(hostile_report: Report) -> None:
@@ -186,8 +210,13 @@ def test_page_reads_on_a_phone_and_on_paper(tiny_html: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_html() -> str:
-    return render_html(audit(FIXTURES / "demo", dt.date(2026, 11, 2)))
+def demo_report() -> Report:
+    return audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+
+
+@pytest.fixture(scope="module")
+def demo_html(demo_report: Report) -> str:
+    return render_html(demo_report)
 
 
 def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
@@ -235,36 +264,180 @@ def test_wide_tenants_keep_charts_and_tables_small() -> None:
     assert len(page_text.encode()) < 150_000  # a page a phone opens at once
 
 
+#: A Contact the plan gives a seat it first reclaims from deactivated Bo Ortiz (u2).
+RECLAIMED: dict[str, object] = {
+    "user_id": "u5", "user": "Eli Vega <eli@example.com>", "site_id": "austin", "site": "Austin",
+    "state": "TX", "country": "US", "license_id": "L3", "license_type": "X2",
+    "monthly_price": 24.0, "action": "reclaim-then-reassign", "from_user": "u2",
+    "same_state": True,
+}  # fmt: skip
+
+
+def pairings(*rows: dict[str, object]) -> pd.DataFrame:
+    """A pairings table from rows by column name, in the report's column order."""
+    return pd.DataFrame(list(rows)).reindex(columns=list(PAIRING_COLUMNS))
+
+
+def plan_row(license_type: str, **counts: object) -> dict[str, object]:
+    """A cancellation row by column name: zero seats of each kind unless ``counts`` says."""
+    row: dict[str, object] = dict.fromkeys(CANCELLATION_COLUMNS, 0)
+    row.update(license_type=license_type, kind="seat", monthly_price=34.0, monthly_saving=0.0,
+               annual_saving=0.0, notice_effective=NOTICE, license_ids_to_cancel="")  # fmt: skip
+    row.update(counts)
+    return row
+
+
+def rendered_row(text: str, table_id: str, first_cell: str) -> str:
+    """The row of a table whose first cell starts with ``first_cell``, as markup."""
+    table = text[text.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    match = re.search(rf"<tr[^>]*><td>{re.escape(first_cell)}", table)
+    assert match is not None, first_cell
+    return table[match.start() : table.index("</tr>", match.start())]
+
+
 def test_plan_and_pairs_are_shown_before_the_findings(tiny_report: Report) -> None:
-    report = dataclasses.replace(tiny_report, pairings=frame(PAIRING_COLUMNS, [PAIR]))
-    text = render_html(report)
+    pairs_table = pd.concat(
+        [frame(PAIRING_COLUMNS, [PAIR]), pairings(RECLAIMED)], ignore_index=True
+    )
+    text = render_html(dataclasses.replace(tiny_report, pairings=pairs_table))
     table = text.index('id="findings-table"')
     assert -1 < text.index('id="pairs-table"') < table
     assert -1 < text.index('id="plan-table"') < table
     assert -1 < text.index('id="sites-table"') < table
-    pairs = text[text.index('id="pairs-table"') :]
-    pairs = pairs[: pairs.index("</table>")]
-    assert "Chen Li &lt;chen@example.com&gt;" in pairs
-    assert "<code>L7</code>" in pairs
-    assert "TX, US" in pairs
+    heading = text[text.index("Reassign before you buy: ") :]
+    assert heading.startswith(
+        "Reassign before you buy: 2 Contacts get a seat already paid for, 1 of them taxed"
+    )
+    chen = rendered_row(text, "pairs-table", "Chen Li")
+    assert "Chen Li &lt;chen@example.com&gt;" in chen
+    assert "<code>L5</code>" in chen
+    assert "TX, US" in chen
+    assert "Assign it: it is unassigned" in chen
+    assert "no: change its service address" in chen
+    eli = rendered_row(text, "pairs-table", "Eli Vega")
+    # the deactivated holder is named as the findings name a user, not by a bare id
+    assert "Remove it from Bo Ortiz &lt;bo@example.com&gt; (deactivated), then assign it" in eli
+    assert "<td>yes</td>" in eli
     assert "2026-12-01" in text  # the notice date
     saving = text[text.index('id="saving"') :]
-    assert saving.startswith('id="saving">USD 34.00</div>')
+    assert saving.startswith('id="saving">USD 58.00</div>')
+
+
+def test_plan_rows_say_where_every_waste_seat_goes(tiny_html: str) -> None:
+    x2 = rendered_row(tiny_html, "plan-table", "X2")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", x2, flags=re.S)
+    # unassigned, held by deactivated users, to Contacts, to cancel, kept, price, saving
+    assert cells[1:8] == ["1", "1", "1", "1", "0", "USD 24.00", "USD 24.00"]
+    assert "<code>L3</code>" in x2  # the id to name in the cancellation request
+    total = tiny_html[tiny_html.index('id="plan-table"') :]
+    total = total[total.index("<tfoot>") : total.index("</tfoot>")]
+    assert 'id="plan-seats-to-cancel">2<' in total
+    assert 'id="plan-saving">USD 58.00<' in total
 
 
 def test_spares_kept_on_purpose_are_said_on_their_plan_row(tiny_report: Report) -> None:
-    kept = ("X4", "seat", 3, 1, 0, 0, 2, 34.0, 0.0, 0.0, dt.date(2026, 12, 1), 0, "L6, L8, L9")
-    report = dataclasses.replace(tiny_report, cancellation=frame(CANCELLATION_COLUMNS, [kept]))
-    plan = render_html(report)
-    plan = plan[plan.index('id="plan-table"') :]
-    row = plan[plan.index("<tr><td>X4") : plan.index("</tr>", plan.index("<tr><td>X4"))]
-    assert "(2 kept as spares)" in row
+    kept = plan_row("X4", unassigned=3, reassign_to_contacts=1, spares_kept=2)
+    table = pd.DataFrame([kept]).reindex(columns=list(CANCELLATION_COLUMNS))
+    page = render_html(dataclasses.replace(tiny_report, cancellation=table))
+    row = rendered_row(page, "plan-table", "X4")
+    assert '2 <span class="muted">(kept as spares)</span>' in row
+    assert "<td>—</td>" not in row  # a dash, not a blank, where nothing is cancelled
     assert "kept as spares" not in render_html(tiny_report).split('id="plan-table"')[1]
 
 
 def test_no_pair_is_said_not_left_blank(tiny_html: str) -> None:
     assert 'id="no-pairs"' in tiny_html
     assert 'id="pairs-table"' not in tiny_html
+
+
+def bridge_cents(text: str) -> dict[str, int]:
+    """Every bridge figure of a page by name, from its data-cents; a name shown twice (the
+    waste heads its own parts) must say the same both times."""
+    found = re.findall(r'data-bridge="([a-z-]+)" data-cents="(-?\d+)"', text)
+    figures: dict[str, int] = {}
+    for name, cents in found:
+        assert figures.setdefault(name, int(cents)) == int(cents), name
+    return figures
+
+
+def assert_bridge_adds_up(shown: dict[str, int], bridge: Bridge) -> None:
+    """The page's figures are the report's bridge, and they add up as the page says."""
+    assert shown == {
+        "monthly-cost": bridge.monthly_cost,
+        "in-use": bridge.in_use,
+        "waste": bridge.waste,
+        "cancel": bridge.cancel,
+        "reclaim-then-cancel": bridge.reclaim_then_cancel,
+        "reassign": bridge.reassign,
+        "kept": bridge.kept,
+        "open-waste": bridge.open_waste,
+        "saving": bridge.saving,
+    }
+    assert shown["monthly-cost"] == shown["in-use"] + shown["waste"]
+    parts = ("cancel", "reclaim-then-cancel", "reassign", "kept")
+    assert shown["waste"] == sum(shown[p] for p in parts)
+    assert shown["open-waste"] == shown["waste"] - shown["kept"]
+    assert shown["saving"] == shown["cancel"] + shown["reclaim-then-cancel"]
+
+
+def test_the_bridge_opens_the_page(tiny_html: str) -> None:
+    bridge = tiny_html.index('<section id="bridge"')
+    assert tiny_html.index("</header>") < bridge < tiny_html.index('<section id="money"')
+    assert tiny_html[tiny_html.index("</header>") : bridge].strip() == "</header>"
+    assert_bridge_adds_up(bridge_cents(tiny_html), TINY_BRIDGE)
+    section = tiny_html[bridge : tiny_html.index("</section>", bridge)]
+    for amount in ("USD 145.00", "USD 63.00", "USD 82.00", "USD 34.00", "USD 24.00", "USD 58.00"):
+        assert f">{amount}</td>" in section
+    assert 'id="bridge-bar"' in section
+
+
+def test_demo_bridge_is_the_reports_and_adds_up(demo_report: Report, demo_html: str) -> None:
+    bridge = demo_report.bridge
+    assert_bridge_adds_up(bridge_cents(demo_html), bridge)
+    assert bridge.open_waste == round(demo_report.summary.monthly_waste * 100)
+    assert bridge.saving == round(demo_report.summary.monthly_saving * 100)
+    assert bridge.monthly_cost == round(demo_report.summary.monthly_cost * 100)
+    # the headline cards say what the bridge says
+    assert 'id="monthly-waste">USD 1,476.00<' in demo_html
+    assert 'id="monthly-cost">USD 17,954.00<' in demo_html
+    assert 'id="saving">USD 1,110.00 + unknown<' in demo_html  # X8's price is unknown
+    note = demo_html[demo_html.index('id="bridge-unpriced"') :]
+    assert f"{bridge.unpriced_seats} seats of unknown price are in none" in note
+    # the bar: in use, then each waste part that is not zero, widths from the same cents
+    bar = demo_html[demo_html.index('id="bridge-bar"') :]
+    bar = bar[: bar.index("</div>")]
+    widths = dict(re.findall(r'data-bridge-bar="([a-z-]+)" style="flex-basis: ([\d.]+)%"', bar))
+    assert list(widths) == ["in-use", "cancel", "reclaim-then-cancel", "reassign"]
+    assert float(widths["cancel"]) == pytest.approx(
+        100 * bridge.cancel / bridge.monthly_cost, abs=1e-3
+    )
+    assert sum(map(float, widths.values())) == pytest.approx(100, abs=0.01)
+
+
+def test_findings_waste_column_adds_up_to_the_headline(demo_report: Report, demo_html: str) -> None:
+    page = Page(demo_html)
+    assert len(page.rows) == len(demo_report.findings)
+    shares = [float(r["data-waste"] or 0) for r in page.rows if r["data-status"] == "open"]
+    assert sum(shares) == pytest.approx(demo_report.summary.monthly_waste)
+    costs = sum(float(r["data-cost"] or 0) for r in page.rows)
+    assert costs > demo_report.summary.monthly_waste  # costs overlap: context, not a sum
+    assert "shares add up to the monthly waste, USD 1,476.00" in demo_html
+    head = demo_html[demo_html.index('id="findings-table"') :]
+    head = head[: head.index("</thead>")]
+    assert head.index(">Waste a month<") < head.index("Monthly cost &#8597;")
+
+
+def test_the_ledger_is_summed_never_listed(demo_report: Report, demo_html: str) -> None:
+    """The page names a license only where a finding, the plan or a tax row does; the ledger's
+    other rows (every seat in use) stay out, so the page is small at any tenant size."""
+    named: set[str] = set()
+    for table in (demo_report.findings, demo_report.pairings, demo_report.cancellation,
+                  demo_report.tax):  # fmt: skip
+        named.update(re.findall(r"\bL\d{7}\b", table.astype(str).to_string()))
+    shown = set(re.findall(r"\bL\d{7}\b", demo_html))
+    assert shown <= named
+    assert len(shown) < len(demo_report.ledger) / 4
 
 
 def test_each_rule_opens_with_why_it_costs_money(tiny_report: Report) -> None:

@@ -125,6 +125,36 @@ def test_page_loads_offline_with_no_errors(
     seen.page.close()
 
 
+def test_the_bridge_opens_the_page_and_its_bar_adds_up(browser: Browser, demo_page: Path) -> None:
+    seen = visit(browser, demo_page)
+    page = seen.page
+    assert page.evaluate("document.querySelector('main > section').id") == "bridge"
+    bridge = page.locator("#bridge").bounding_box()
+    money = page.locator("#money").bounding_box()
+    assert bridge is not None
+    assert money is not None
+    assert bridge["y"] < money["y"]
+    assert bridge["y"] < 300  # on the first screen, under the title
+    headline = page.locator("[data-bridge=open-waste]").inner_text()
+    assert headline == page.locator("#monthly-waste").inner_text() == "USD 1,476.00"
+    assert page.locator("[data-bridge=saving]").inner_text() == "USD 1,110.00"
+    bar = page.locator("#bridge-bar").bounding_box()
+    assert bar is not None
+    assert bar["width"] > 300
+    widths = page.eval_on_selector_all(
+        "#bridge-bar span",
+        "spans => spans.map(s => [s.dataset.bridgeBar, s.getBoundingClientRect().width])",
+    )
+    names = [name for name, _ in widths]
+    assert names == ["in-use", "cancel", "reclaim-then-cancel", "reassign"]
+    assert sum(w for _, w in widths) == pytest.approx(bar["width"] - 2, abs=1)  # its border
+    sizes = dict(widths)
+    assert min(sizes.values()) >= 3  # every waste part is seen, however small
+    assert sizes["in-use"] > 10 * sizes["cancel"]  # 91.8% in use against 3.4% to cancel
+    assert seen.errors == []
+    page.close()
+
+
 def test_a_filter_changes_the_visible_rows(browser: Browser, demo_page: Path) -> None:
     seen = visit(browser, demo_page)
     page = seen.page

@@ -35,7 +35,7 @@ from tests.render.months import (
     tenant_in,
     two_months,
 )
-from tests.render.test_html import Page
+from tests.render.test_html import Page, assert_bridge_adds_up, bridge_cents
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,20 @@ def test_suppressions_section_lists_every_suppressed_finding(page: str) -> None:
 
 def test_suppressed_cost_is_left_out_of_its_rule_group(page: str) -> None:
     card = element(page, "rule-unassigned-billed-seats", "</article>")
-    assert "1 finding, USD 0.00 a month (1 suppressed, not counted)" in " ".join(card.split())
+    expected = "1 finding, USD 0.00 a month of the waste (1 suppressed, not counted)"
+    assert expected in " ".join(card.split())
+
+
+def test_seats_kept_on_purpose_are_in_the_bridge_not_the_headline(
+    page: str, november: AuditResult
+) -> None:
+    """The suppressed finding's spares are waste the plan keeps: the bridge shows them as
+    kept, and the headline (and the saving) leave them out."""
+    bridge = november.report.bridge
+    assert bridge.kept > 0
+    assert_bridge_adds_up(bridge_cents(page), bridge)
+    assert 'id="monthly-waste">USD 24.00<' in page
+    assert bridge.open_waste == 2400 == bridge.waste - bridge.kept
 
 
 def test_an_expired_suppression_is_warned_about_and_counts_again(page: str) -> None:

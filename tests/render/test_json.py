@@ -28,9 +28,11 @@ def test_tiny_report_validates_and_carries_every_contract_key(
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
         data
     )
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["as_of"] == "2026-11-01"
     assert data["summary"]["monthly_waste"] == 82.0
+    assert data["summary"]["monthly_saving"] == 58.0  # L6 34.00 + L3 24.00; L5 goes to u3
+    assert len(data["ledger"]) == data["summary"]["seats_total"] == 6
     assert data["summary"]["annual_waste"] == 984.0
     assert {f["id"] for f in data["findings"]} >= {"stale-deactivated-user:u2"}
     assert [i["name"] for i in data["inputs"]] == [

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
@@ -15,25 +18,39 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.changes import CHANGE_COLUMNS
 from auditor.chargeback import SITE_COLUMNS
-from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Report
+from auditor.ledger import LEDGER_COLUMNS
+from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render import xlsx
 from auditor.render.cells import FORMULA_PREFIXES
-from auditor.render.xlsx import USER_COLUMNS, write_xlsx
+from auditor.render.xlsx import USER_COLUMNS, ledger_table, write_xlsx
+from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
 from auditor.suppress import SUPPRESSED_COLUMNS
 from auditor.tax import TAX_COLUMNS
-from tests.render.conftest import HOSTILE, PAIR, SKIPPED, WARNING, finding, frame, make_report
+from tests.render.conftest import (
+    HOSTILE,
+    NOTICE,
+    PAIR,
+    SKIPPED,
+    TINY_BRIDGE,
+    TINY_CANCELLATION,
+    WARNING,
+    finding,
+    frame,
+    make_report,
+)
 
-SHEETS = ["Summary", "Findings", "Licenses", "Sites", "Users", "Cancellation", "Reassign", "Tax",
-          "Changes", "Trend", "Suppressions"]  # fmt: skip
+SHEETS = ["Summary", "Findings", "Ledger", "Licenses", "Sites", "Users", "Cancellation",
+          "Reassign", "Tax", "Changes", "Trend", "Suppressions"]  # fmt: skip
 MONEY = '"USD" #,##0.00'
 DATE = "yyyy-mm-dd"
 
 #: Each data sheet's columns (the report's names, before they become headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Findings": ALL_FINDING_COLUMNS,
+    "Ledger": (*LEDGER_COLUMNS, "price_known"),
     "Licenses": (*POOL_COLUMNS, "price_known"),
     "Sites": SITE_COLUMNS,
     "Users": USER_COLUMNS,
@@ -54,12 +71,12 @@ MONEY_COLUMNS = {"monthly_cost", "monthly_price", "monthly_waste", "annual_waste
                  "monthly_saving", "annual_saving", "realised_monthly_saving"}  # fmt: skip
 COUNT_COLUMNS = {"total", "assigned", "unassigned", "suspended", "holders", "users", "seats",
                  "seats_unassigned", "stale_seats", "unpriced_seats", "seat_count",
-                 "contacts_who_could_take_one", "reassign_same_state", "seats_to_cancel",
+                 "reassign_to_contacts", "reassign_same_state", "seats_to_cancel",
                  "held_by_stale_users", "spares_kept", "findings", "suppressed_findings",
                  "days_open"}  # fmt: skip
 DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective",
                 "first_seen", "suppression_expires", "as_of", "expires"}  # fmt: skip
-BOOL_COLUMNS = {"cost_known", "price_known", "suppressed"}
+BOOL_COLUMNS = {"cost_known", "price_known", "suppressed", "waste", "same_state"}
 
 
 def written(report: Report, tmp_path: Path) -> Workbook:
@@ -114,7 +131,11 @@ def test_headers_need_no_decoding(tiny_wb: Workbook) -> None:
     assert header(tiny_wb["Summary"]) == ["Figure", "Value"]
     findings = header(tiny_wb["Findings"])
     assert {"Finding", "Monthly cost", "What to do", "License type", "Finding ID"} <= set(findings)
-    assert "Contacts who could take one" in header(tiny_wb["Cancellation"])
+    assert {"Reassign to Contacts", "License IDs to cancel"} <= set(header(tiny_wb["Cancellation"]))
+    assert {"Plan action", "Reclaim from (user ID)"} <= set(header(tiny_wb["Reassign"]))
+    assert {"License / seat ID", "Disposition", "Plan action", "Reassign to (user ID)",
+            "Finding ID", "Monthly price"} <= set(header(tiny_wb["Ledger"]))  # fmt: skip
+    assert {"Monthly waste", "License IDs"} <= set(findings)
     assert "User ID" in header(tiny_wb["Users"])
     assert not any("_" in str(h) for ws in tiny_wb.worksheets for h in header(ws))
 
@@ -130,7 +151,9 @@ def test_every_sheet_has_a_bold_frozen_header_and_sane_widths(
     assert widths
     assert all(8 <= w <= 62 for w in widths)
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None
+    assert fit.fitToPage
 
 
 @pytest.mark.parametrize("sheet", list(COLUMNS))
@@ -156,12 +179,13 @@ def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:
 
 
 def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
-    assert tiny_wb["Findings"].tables["Findings"].ref == "A1:R8"
+    assert tiny_wb["Findings"].tables["Findings"].ref == "A1:T8"
+    assert tiny_wb["Ledger"].tables["Ledger"].ref == "A1:N7"  # a row per billed license
     assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
     assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
     assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
     assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:P3"
-    assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:I2"  # no pair: one blank row
+    assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:L2"  # no pair: one blank row
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
     # no history and nothing suppressed: a header and one blank row each
     assert tiny_wb["Changes"].tables["Changes"].ref == "A1:J2"
@@ -203,10 +227,9 @@ def test_money_values(tiny_wb: Workbook) -> None:
         24, 34, 24, 24, 24, 0, 0
     ]  # fmt: skip
     summary = tiny_wb["Summary"]
-    for text, amount in [("Monthly waste", 82), ("Annual waste", 984),
-                         ("Monthly cost of all seats", 145),
-                         ("Monthly saving if cancelled", 34),
-                         ("Annual saving if cancelled", 408)]:  # fmt: skip
+    for text, amount in [(summary_rows.OPEN_WASTE, 82), (summary_rows.ANNUAL_WASTE, 984),
+                         (summary_rows.COST, 145), (summary_rows.SAVING, 58),
+                         (summary_rows.ANNUAL_SAVING, 696)]:  # fmt: skip
         cell = summary_value(summary, text)
         assert (cell.value, cell.data_type, cell.number_format) == (amount, "n", MONEY)
 
@@ -215,7 +238,7 @@ def test_counts_are_integers(tiny_wb: Workbook) -> None:
     assert [c.value for c in column(tiny_wb["Licenses"], "total")] == [1, 3, 2]
     cell = summary_value(tiny_wb["Summary"], "Seats paid for")
     assert (cell.value, cell.data_type) == (6, "n")
-    assert summary_value(tiny_wb["Summary"], "Seats to cancel (Cancellation sheet)").value == 1
+    assert summary_value(tiny_wb["Summary"], "Seats to cancel (Cancellation sheet)").value == 2
 
 
 def test_dates_are_dates(tiny_wb: Workbook) -> None:
@@ -251,7 +274,8 @@ def test_iso_date_text_in_the_users_table_becomes_dates(tmp_path: Path) -> None:
 def test_cancellation_is_a_worksheet_to_fill_in(tiny_wb: Workbook) -> None:
     ws = tiny_wb["Cancellation"]
     assert [c.value for c in column(ws, "license_type")] == ["X2", "X4"]
-    assert [c.value for c in column(ws, "seats_to_cancel")] == [0, 1]
+    assert [c.value for c in column(ws, "seats_to_cancel")] == [1, 1]
+    assert [c.value for c in column(ws, "license_ids_to_cancel")] == ["L3", "L6"]
     assert [c.value for c in column(ws, "notice_effective")] == [dt.datetime(2026, 12, 1)] * 2
     for work in WORK:
         assert [c.value for c in column(ws, work)] == [None, None]
@@ -283,7 +307,10 @@ def test_reassign_lists_each_pair(tmp_path: Path) -> None:
     wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
     ws = wb["Reassign"]
     assert [c.value for c in ws[2]] == list(PAIR)
-    assert summary_value(wb["Summary"], "Contacts given a seat in their state").value == 1
+    assert (
+        summary_value(wb["Summary"], "Contacts the plan gives a surplus seat (proposed)").value == 1
+    )
+    assert summary_value(wb["Summary"], summary_rows.SAME_STATE).value == 0  # L5 is taxed in WA
 
 
 def test_unknown_price_is_an_empty_cell_and_flagged(
@@ -299,7 +326,7 @@ def test_unknown_price_is_an_empty_cell_and_flagged(
     known = [c.value for c in column(wb["Findings"], "cost_known")]
     assert known.count(False) == 1
     summary = wb["Summary"]
-    assert summary_value(summary, "Seats with unknown price (not in the totals)").value == 2
+    assert summary_value(summary, summary_rows.UNPRICED).value == 2
     assert "not free" in str(summary_value(summary, "Price unknown").value)
 
 
@@ -390,7 +417,218 @@ def test_rows_past_the_excel_limit_are_noted_not_dropped_silently(
     wb = written(make_report(findings=rows), tmp_path)
     findings = wb["Findings"]
     assert findings.max_row == 5
-    assert findings.tables["Findings"].ref == "A1:R5"
+    assert findings.tables["Findings"].ref == "A1:T5"
     note = str(summary_value(wb["Summary"], "Row limit").value)
     assert "Findings" in note
     assert "first 4 of 9" in note
+
+
+def test_ledger_sheet_has_a_typed_row_per_ledger_row(
+    tiny_report: Report, tiny_wb: Workbook
+) -> None:
+    ws = tiny_wb["Ledger"]
+    ledger = tiny_report.ledger
+    assert ws.max_row - 1 == len(ledger) == 6
+    assert [c.value for c in column(ws, "seat_id")] == ledger.seat_id.tolist()
+    prices = column(ws, "monthly_price")
+    assert [c.value for c in prices] == [34, 5, 24, 24, 24, 34]  # cents / 100
+    assert all(c.data_type == "n" and c.number_format == MONEY for c in prices)
+    assert [c.value for c in column(ws, "price_known")] == [True] * 6
+    assert [c.value for c in column(ws, "waste")] == [False, False, True, False, True, True]
+    assert [c.value for c in column(ws, "disposition")] == [
+        "in-use", "in-use", "stale-holder", "in-use", "unassigned", "unassigned"
+    ]  # fmt: skip
+    assert [c.value for c in column(ws, "action")] == [
+        None, None, "reclaim-then-cancel", None, "reassign", "cancel"
+    ]  # fmt: skip
+    assert [c.value for c in column(ws, "to_user")] == [None] * 4 + ["u3", None]
+    # every waste row names its finding, by the Findings sheet's own ID
+    finding_ids = {c.value for c in column(tiny_wb["Findings"], "id")}
+    named = [c.value for c in column(ws, "finding_id") if c.value is not None]
+    assert len(named) == 3
+    assert set(named) <= finding_ids
+
+
+def test_ledger_unknown_price_is_an_empty_cell_not_zero(
+    unpriced_report: Report, tmp_path: Path
+) -> None:
+    ws = written(unpriced_report, tmp_path)["Ledger"]
+    ids = [c.value for c in column(ws, "seat_id")]
+    assert ids[-2:] == ["L8", "L9"]
+    assert [c.value for c in column(ws, "monthly_price")][-3:] == [34, None, None]
+    assert [c.value for c in column(ws, "price_known")][-3:] == [True, False, False]
+
+
+def test_ledger_table_takes_cents_as_float_or_nullable_int() -> None:
+    """The engine may hand cents as Int64 or as float64 with NaN: the sheet shows the same."""
+    for cents in (pd.array([1999, 2450, None], dtype="Int64"), [1999.0, 2450.0, float("nan")]):
+        ledger = pd.DataFrame({"seat_id": ["a", "b", "c"], "price_cents": cents})
+        table = ledger_table(ledger)
+        assert list(table.columns) == [*LEDGER_COLUMNS, "price_known"]
+        assert table.monthly_price.tolist()[:2] == [19.99, 24.5]
+        assert math.isnan(table.monthly_price.iloc[2])
+        assert table.price_known.tolist() == [True, True, False]
+    assert len(ledger_table(pd.DataFrame())) == 0  # a report without a ledger: a header
+
+
+#: The bridge's rows, in the order the Summary shows them, right after Tenant and As of.
+BRIDGE_ROWS = [
+    summary_rows.BRIDGE_HEADING, summary_rows.COST, summary_rows.IN_USE, summary_rows.WASTE,
+    summary_rows.CANCEL, summary_rows.RECLAIM_CANCEL, summary_rows.REASSIGN, summary_rows.KEPT,
+    summary_rows.OPEN_WASTE, summary_rows.ANNUAL_WASTE, summary_rows.SAVING,
+    summary_rows.ANNUAL_SAVING,
+]  # fmt: skip
+
+
+def cents(cell: Cell) -> int | None:
+    """A money cell's amount in whole cents (None when empty), once it is checked to be money."""
+    value = cell.value
+    if value is None:
+        return None
+    assert isinstance(value, int | float), cell.coordinate
+    assert (cell.data_type, cell.number_format) == ("n", MONEY), cell.coordinate
+    return round(value * 100)
+
+
+def bridge_cents(ws: Worksheet) -> dict[str, int]:
+    """The Summary's money bridge read back, each line in whole cents."""
+    values: dict[str, int] = {}
+    for text in BRIDGE_ROWS[1:]:
+        amount = cents(summary_value(ws, text))
+        assert amount is not None, text
+        values[text] = amount
+    return values
+
+
+def assert_bridge_adds_up(ws: Worksheet, bridge: Bridge) -> None:
+    """Cost = in use + waste, waste = its four parts, open = waste - kept, saving = the cancels;
+    each line equal to the report's bridge, to the cent."""
+    b = bridge_cents(ws)
+    s = summary_rows
+    assert b[s.COST] == b[s.IN_USE] + b[s.WASTE]
+    assert b[s.WASTE] == b[s.CANCEL] + b[s.RECLAIM_CANCEL] + b[s.REASSIGN] + b[s.KEPT]
+    assert b[s.OPEN_WASTE] == b[s.WASTE] - b[s.KEPT]
+    assert b[s.SAVING] == b[s.CANCEL] + b[s.RECLAIM_CANCEL]
+    assert (b[s.ANNUAL_WASTE], b[s.ANNUAL_SAVING]) == (12 * b[s.OPEN_WASTE], 12 * b[s.SAVING])
+    assert [b[s.COST], b[s.IN_USE], b[s.WASTE], b[s.CANCEL], b[s.RECLAIM_CANCEL],
+            b[s.REASSIGN], b[s.KEPT], b[s.OPEN_WASTE], b[s.SAVING]] == [
+        bridge.monthly_cost, bridge.in_use, bridge.waste, bridge.cancel,
+        bridge.reclaim_then_cancel, bridge.reassign, bridge.kept, bridge.open_waste,
+        bridge.saving,
+    ]  # fmt: skip
+
+
+def test_summary_bridge_comes_first_in_order(tiny_wb: Workbook) -> None:
+    labels = [c.value for c in tiny_wb["Summary"]["A"]]
+    assert labels[:3] == ["Figure", "Tenant", "As of"]
+    assert labels[3 : 3 + len(BRIDGE_ROWS)] == BRIDGE_ROWS
+    heading = tiny_wb["Summary"]["A4"]
+    assert heading.font.b
+    assert summary_value(tiny_wb["Summary"], summary_rows.BRIDGE_HEADING).value == (
+        "USD a month, unless it says annual"
+    )
+    indents = {c.value: c.alignment.indent for c in tiny_wb["Summary"]["A"]}
+    assert (indents[summary_rows.WASTE], indents[summary_rows.KEPT]) == (1, 2)
+
+
+def test_summary_bridge_adds_up_and_is_the_reports(tiny_report: Report, tiny_wb: Workbook) -> None:
+    ws = tiny_wb["Summary"]
+    assert_bridge_adds_up(ws, tiny_report.bridge)
+    b = bridge_cents(ws)
+    assert (b[summary_rows.COST], b[summary_rows.WASTE]) == (14500, 8200)
+    # the other figures agree with it: the headline is the open waste, the saving is the plan's
+    assert tiny_report.summary.monthly_waste * 100 == b[summary_rows.OPEN_WASTE]
+    assert tiny_report.summary.monthly_saving * 100 == b[summary_rows.SAVING]
+    cancel_sheet = sum(c.value for c in column(tiny_wb["Cancellation"], "monthly_saving"))  # type: ignore[misc]
+    assert round(cancel_sheet * 100) == b[summary_rows.SAVING]
+    # and each line is a sum over the Ledger sheet
+    ledger = ledger_sums(tiny_wb["Ledger"])
+    assert ledger == {
+        "all": b[summary_rows.COST], "in use": b[summary_rows.IN_USE],
+        "waste": b[summary_rows.WASTE], "cancel": b[summary_rows.CANCEL],
+        "reclaim-then-cancel": b[summary_rows.RECLAIM_CANCEL],
+        "reassign": b[summary_rows.REASSIGN], "keep": b[summary_rows.KEPT],
+    }  # fmt: skip
+
+
+def ledger_sums(ws: Worksheet) -> dict[str, int]:
+    """The Ledger sheet's priced rows summed in cents: all, in use, waste, and by plan action."""
+    prices = [cents(c) or 0 for c in column(ws, "monthly_price")]
+    waste = [c.value for c in column(ws, "waste")]
+    actions = [str(c.value or "") for c in column(ws, "action")]
+    assert len(prices) == len(waste) == len(actions)
+
+    def total(keep: list[bool]) -> int:
+        return sum(p for p, k in zip(prices, keep, strict=True) if k)
+
+    by_action = {
+        name: total([w is True and (a in names) for w, a in zip(waste, actions, strict=True)])
+        for name, names in (
+            ("cancel", {"cancel"}),
+            ("reclaim-then-cancel", {"reclaim-then-cancel"}),
+            ("reassign", {"reassign", "reclaim-then-reassign"}),
+            ("keep", {"keep"}),
+        )
+    }
+    return {
+        "all": sum(prices),
+        "in use": total([w is False for w in waste]),
+        "waste": total([w is True for w in waste]),
+        **by_action,
+    }
+
+
+def test_summary_bridge_with_seats_kept_on_purpose(tmp_path: Path) -> None:
+    kept = dataclasses.replace(TINY_BRIDGE, reassign=0, kept=2400, open_waste=5800)
+    ws = written(make_report(bridge=kept), tmp_path)["Summary"]
+    assert_bridge_adds_up(ws, kept)
+    assert summary_value(ws, summary_rows.KEPT).value == 24
+    assert summary_value(ws, summary_rows.OPEN_WASTE).value == 58
+
+
+def test_summary_says_unpriced_seats_are_in_no_sum(unpriced_report: Report, tmp_path: Path) -> None:
+    x8 = ("X8", "seat", 0, 1, 0, 0, 1, 0, None, None, None, NOTICE, "L8")
+    plan = frame(CANCELLATION_COLUMNS, [*TINY_CANCELLATION, x8])
+    ws = written(dataclasses.replace(unpriced_report, cancellation=plan), tmp_path)["Summary"]
+    assert_bridge_adds_up(ws, unpriced_report.bridge)
+    labels = [c.value for c in ws["A"]]
+    assert labels.index(summary_rows.UNPRICED) == labels.index(summary_rows.ANNUAL_SAVING) + 1
+    assert summary_value(ws, summary_rows.UNPRICED).value == 2
+    assert summary_value(ws, "Price unknown").value == (
+        "2 seats of unknown price are in none of these sums (cost, waste, saving); the plan "
+        "cancels 1 of them, so it saves more than shown. They are not free: the price book has "
+        "no price for them."
+    )
+    (tmp_path / "priced").mkdir()
+    priced = [c.value for c in written(make_report(), tmp_path / "priced")["Summary"]["A"]]
+    assert summary_rows.UNPRICED not in priced
+    assert "Price unknown" not in priced
+
+
+def test_findings_show_their_waste_and_license_ids(tiny_wb: Workbook) -> None:
+    ws = tiny_wb["Findings"]
+    waste = column(ws, "monthly_waste")
+    assert [c.value for c in waste] == [24, 34, 0, 0, 24, 0, 0]
+    assert all(c.data_type == "n" and c.number_format == MONEY for c in waste)
+    ids = [c.value for c in column(ws, "license_ids")]
+    assert ids == ["L3", "L6", None, None, "L5", None, None]
+    assert sum(c.value for c in waste) == 82  # type: ignore[misc]  # the open waste
+
+
+def test_license_ids_are_joined_and_cut_at_a_whole_id(tmp_path: Path) -> None:
+    many = [f"L{i:07d}" for i in range(5000)]
+    rows = [
+        finding("unassigned-billed-seats", "X2", license_ids=["L1", "L2", "L3"]),
+        finding("unassigned-billed-seats", "X4", license_ids=many),
+    ]
+    ws = written(make_report(findings=rows), tmp_path)["Findings"]
+    short, long = (str(c.value) for c in column(ws, "license_ids"))
+    assert short == "L1; L2; L3"
+    assert len(long) <= 32_767
+    head, tail = long.split("; and ")
+    listed = head.split("; ")
+    assert listed == many[: len(listed)]  # whole ids, in order
+    assert (
+        tail
+        == f"{len(many) - len(listed):,} more: see the Ledger sheet, filtered by this Finding ID"
+    )

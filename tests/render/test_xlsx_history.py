@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
@@ -18,6 +19,7 @@ from openpyxl.workbook.workbook import Workbook
 from auditor.model import ALL_FINDING_COLUMNS
 from auditor.options import AuditOptions
 from auditor.pipeline import AuditResult, audit_folder
+from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
 from tests.conftest import NOW, TenantFactory, user
@@ -28,9 +30,13 @@ from tests.render.test_xlsx import (
     DATE,
     MONEY,
     SHEETS,
+    assert_bridge_adds_up,
     assert_typed,
+    bridge_cents,
+    cents,
     column,
     header,
+    ledger_sums,
     summary_value,
 )
 
@@ -57,7 +63,7 @@ def test_the_history_sheets_come_last(wb: Workbook) -> None:
     assert SHEETS[-3:] == ["Changes", "Trend", "Suppressions"]
 
 
-@pytest.mark.parametrize("sheet", ["Findings", "Changes", "Trend", "Suppressions"])
+@pytest.mark.parametrize("sheet", ["Findings", "Ledger", "Changes", "Trend", "Suppressions"])
 def test_headers_and_typed_cells(wb: Workbook, sheet: str) -> None:
     ws = wb[sheet]
     assert header(ws) == [label(c) for c in COLUMNS[sheet]]
@@ -72,7 +78,7 @@ def test_findings_carry_suppression_first_seen_and_days_open(wb: Workbook) -> No
         "Suppressed", "Suppression reason", "Suppression owner", "Suppression expires",
         "First seen", "Days open",
     ]  # fmt: skip
-    assert ws.tables["Findings"].ref == f"A1:R{ws.max_row}"
+    assert ws.tables["Findings"].ref == f"A1:T{ws.max_row}"
     rows = {c.value: i for i, c in enumerate(column(ws, "id"))}
     x2 = rows["unassigned-billed-seats:X2"]
     assert column(ws, "suppressed")[x2].value is True
@@ -87,7 +93,54 @@ def test_findings_carry_suppression_first_seen_and_days_open(wb: Workbook) -> No
     days = column(ws, "days_open")[c1]
     assert (days.value, days.data_type) == (31, "n")
     assert column(ws, "days_open")[rows[NEW[0]]].value == 0
-    assert len(ALL_FINDING_COLUMNS) == 18
+    assert len(ALL_FINDING_COLUMNS) == 20
+
+
+def test_ledger_sheet_is_the_reports_ledger_row_for_row(
+    november: AuditResult, wb: Workbook
+) -> None:
+    ledger = november.report.ledger
+    ws = wb["Ledger"]
+    assert len(ledger) > 0
+    assert ws.max_row - 1 == len(ledger)
+    assert ws.tables["Ledger"].ref == f"A1:N{ws.max_row}"
+    assert [c.value for c in column(ws, "seat_id")] == ledger.seat_id.tolist()
+    prices = [cents(c) for c in column(ws, "monthly_price")]  # money cells, or empty
+    known = ledger.price_cents.astype("Float64")
+    assert prices == [None if pd.isna(p) else int(p) for p in known]
+    actions = [c.value for c in column(ws, "action")]
+    assert "keep" in actions  # the suppressed spares
+    assert [c.value for c in column(ws, "waste")] == ledger.waste.tolist()
+
+
+def test_summary_bridge_adds_up_to_the_ledger(november: AuditResult, wb: Workbook) -> None:
+    """The real audit's bridge: its lines add up, equal the report's, and each is a sum over
+    the Ledger sheet; the Findings sheet's open waste is the headline."""
+    bridge = november.report.bridge
+    assert bridge.kept > 0  # the suppression keeps spares: the bridge must say so
+    summary = wb["Summary"]
+    assert_bridge_adds_up(summary, bridge)
+    b = bridge_cents(summary)
+    sums = ledger_sums(wb["Ledger"])
+    assert [sums["all"], sums["in use"], sums["waste"], sums["cancel"],
+            sums["reclaim-then-cancel"], sums["reassign"], sums["keep"]] == [
+        b[summary_rows.COST], b[summary_rows.IN_USE], b[summary_rows.WASTE],
+        b[summary_rows.CANCEL], b[summary_rows.RECLAIM_CANCEL], b[summary_rows.REASSIGN],
+        b[summary_rows.KEPT],
+    ]  # fmt: skip
+    findings = wb["Findings"]
+    waste = [cents(c) for c in column(findings, "monthly_waste")]
+    suppressed = [c.value for c in column(findings, "suppressed")]
+    assert None not in waste  # every finding has its share, 0 at least
+    open_cents = sum(w or 0 for w, muted in zip(waste, suppressed, strict=True) if not muted)
+    assert open_cents == b[summary_rows.OPEN_WASTE]
+    listed = {
+        i
+        for c in column(findings, "license_ids")
+        if c.value is not None
+        for i in str(c.value).split("; ")
+    }
+    assert listed <= {c.value for c in column(wb["Ledger"], "seat_id")}
 
 
 def test_changes_lists_new_then_resolved(wb: Workbook) -> None:
@@ -162,7 +215,8 @@ def test_summary_says_what_changed(wb: Workbook) -> None:
     saving = summary_value(ws, "Realised monthly saving since then")
     assert (saving.value, saving.number_format) == (68, MONEY)
     assert summary_value(ws, "Suppressed findings (in no total)").value == 2
-    assert summary_value(ws, "Monthly waste").value == 24  # the suppressed X2 spares left out
+    # the suppressed X2 spares are kept on purpose: in the waste, not in the headline
+    assert summary_value(ws, summary_rows.OPEN_WASTE).value == 24
     warning = str(summary_value(ws, "Warning").value)
     assert "expired on 2026-10-15" in warning
 

@@ -1,4 +1,4 @@
-"""contact-without-license: seats vs add-ons, severity, the offer of a free seat."""
+"""contact-without-license: seats vs add-ons, severity, the seat the plan gives."""
 
 from __future__ import annotations
 
@@ -38,22 +38,32 @@ def test_severity_is_medium_when_someone_expects_service(tenant: TenantFactory) 
     }
 
 
-def test_recommendation_names_the_pool_with_a_free_seat(tenant: TenantFactory) -> None:
+def test_recommendation_names_the_seat_the_plan_gives(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("c1", scim_provider="azure"), user("u2", licenses="X2")],
         licenses=[
             unit("L1", "X2", "ASSIGNED", "u2"),
-            # taxed where no site is, so the engine pairs neither with c1 (see tests/test_plan.py)
+            # taxed where no site is: c1 (San Francisco, CA) still gets the first, by id
             unit("L2", "X4", "UNASSIGNED", state="WA"),
             unit("L3", "X4", "UNASSIGNED", state="WA"),
         ],
     )
-    finding = audit(folder).findings.set_index("id").loc["contact-without-license:c1"]
-    assert "X4 has 2 unassigned" in finding.recommendation
+    report = audit(folder)
+    finding = report.findings.set_index("id").loc["contact-without-license:c1"]
+    assert finding.recommendation == (
+        "Reassign before you buy: assign license L2 (X4, USD 34.00 a month), already billed, "
+        "so this needs no new purchase. Then set its service address to this user's site, so "
+        "it is taxed where it is used."
+    )
     assert finding.monthly_cost == 0
+    assert finding.monthly_waste == 0
+    assert report.cancellation.set_index("license_type").license_ids_to_cancel["X4"] == "L3"
 
 
-def test_no_free_seat_says_a_license_is_needed(tenant: TenantFactory) -> None:
+def test_no_surplus_seat_says_a_seat_is_a_new_purchase(tenant: TenantFactory) -> None:
     folder = tenant([user("c1", extension="1001"), user("u2", licenses="X2")])
     finding = audit(folder).findings.set_index("entity_id").loc["c1"]
-    assert "new license" in finding.recommendation
+    assert finding.recommendation == (
+        "No surplus seat is left for this user once the plan has placed the others, so a seat "
+        "for them is a new purchase; first check that they need phone service."
+    )

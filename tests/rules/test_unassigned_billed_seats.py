@@ -48,8 +48,39 @@ def test_unpriced_type_is_never_free(tenant: TenantFactory) -> None:
 
 
 def test_recommendation_lists_license_ids_and_the_notice(tenant: TenantFactory) -> None:
+    folder = tenant(
+        # c1 expects service and gets L7 (the first by id); c2, a bare entry, gets none
+        [user("c1", extension="1001"), user("c2")],
+        licenses=[
+            unit("L9", "X4", "UNASSIGNED"),
+            unit("L7", "X4", "UNASSIGNED"),
+            unit("L8", "X4", "UNASSIGNED"),
+        ],
+    )
+    report = audit(folder)
+    finding = report.findings.set_index("entity_id").loc["X4"]
+    assert finding.recommendation == (
+        "Give 1 of them to Contacts who need a seat (the Reassign sheet says who gets which "
+        "license); file a partial cancellation request with 8x8 for 2 licenses: L8, L9 (30 "
+        "days' notice; billing continues until then; saves USD 68.00 a month)."
+    )
+    assert finding.license_ids == ["L7", "L8", "L9"]
+    assert (finding.monthly_cost, finding.monthly_waste) == (102.0, 102.0)
+
+
+def test_recommendation_with_nobody_to_give_a_seat_only_cancels(tenant: TenantFactory) -> None:
     folder = tenant([user("c1")], licenses=[unit("L9", "X4", "UNASSIGNED")])
     finding = audit(folder).findings.set_index("entity_id").loc["X4"]
-    assert "L9" in finding.recommendation
-    assert "30 days' notice" in finding.recommendation
-    assert "1 active user(s) with no seat" in finding.recommendation
+    assert finding.recommendation == (
+        "File a partial cancellation request with 8x8 for 1 license: L9 (30 days' notice; "
+        "billing continues until then; saves USD 34.00 a month)."
+    )
+
+
+def test_recommendation_when_every_seat_goes_to_a_contact(tenant: TenantFactory) -> None:
+    folder = tenant([user("c1", extension="1001")], licenses=[unit("L9", "X4", "UNASSIGNED")])
+    finding = audit(folder).findings.set_index("entity_id").loc["X4"]
+    assert finding.recommendation == (
+        "Give 1 of them to Contacts who need a seat (the Reassign sheet says who gets which "
+        "license)."
+    )

@@ -109,6 +109,13 @@ def test_collect_then_audit_matches_the_csv_audit(
     waste = round(expected["monthly_waste"] - sum(f["monthly_cost"] for f in gone), 2)
     expected["monthly_waste"] = waste
     expected["annual_waste"] = round(12 * waste, 2)
+    gone_ids = {f["id"] for f in gone}  # the seats the plan cancelled for them are kept now
+    cancelled = sum(
+        r["monthly_price"] or 0
+        for r in from_csv["ledger"]
+        if r["finding_id"] in gone_ids and r["action"] in ("cancel", "reclaim-then-cancel")
+    )
+    expected["monthly_saving"] = round(expected["monthly_saving"] - cancelled, 2)
     expected["findings_by_rule"] = dict(expected["findings_by_rule"])
     expected["findings_by_rule"][STALE] -= len(gone)
     expected["findings_by_severity"] = dict(expected["findings_by_severity"])

@@ -1,12 +1,14 @@
 """audit.xlsx: the workbook procurement works in, streamed so a million users fit in memory.
 
-Sheets, in order: Summary (key figures, the plan's saving, what changed since the previous
-audit, a native chart of waste per license type), Findings, Licenses (pools with price, cost
-and waste), Sites (the chargeback view), Users, Cancellation (procurement's worksheet, with
-Owner, Decision and Due to fill in), Reassign (Contacts paired with a seat already taxed in
-their state), Tax (each mismatched license's service address beside its site's), Changes
-(findings new and resolved since the previous audit), Trend (one row per recorded audit, with
-a native chart of the waste) and Suppressions (the accepted findings, with reason and owner).
+Sheets, in order: Summary (key figures, how the money adds up, the plan's saving, what
+changed since the previous audit, a native chart of waste per license type), Findings, Ledger
+(every billed license once, with its disposition and the plan's action: procurement's
+working list, and what every money figure sums), Licenses (pools with price, cost and waste),
+Sites (the chargeback view), Users, Cancellation (procurement's worksheet, with Owner,
+Decision and Due to fill in), Reassign (the Contacts the plan gives a surplus seat), Tax
+(each mismatched license's service address beside its site's), Changes (findings new and
+resolved since the previous audit), Trend (one row per recorded audit, with a native chart of
+the waste) and Suppressions (the accepted findings, with reason and owner).
 
 openpyxl's write-only mode streams each row to disk, so sheet layout is decided before the
 first row and the Summary, written first, already knows whether a later sheet hits Excel's
@@ -22,10 +24,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
 from auditor.chargeback import SITE_COLUMNS
+from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import POOL_COLUMNS, Report, Snapshot
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.cells import money_format
@@ -59,7 +63,7 @@ USER_COLUMNS: Final = (
 
 _DATE_COLUMNS: Final = ("created_at", "last_updated_at", "deactivated_at")
 
-__all__ = ["EXCEL_MAX_ROWS", "USER_COLUMNS", "data_sheets", "write_xlsx"]
+__all__ = ["EXCEL_MAX_ROWS", "USER_COLUMNS", "data_sheets", "ledger_table", "write_xlsx"]
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -86,6 +90,7 @@ def data_sheets(report: Report) -> list[DataSheet]:
     """Every sheet after the Summary, in order, each over exactly its columns."""
     return [
         DataSheet("Findings", "Findings", finding_table(report.findings)),
+        DataSheet("Ledger", "Ledger", ledger_table(report.ledger)),
         DataSheet("Licenses", "Licenses", _pools(report.pools)),
         DataSheet("Sites", "Sites", _columns(report.sites, SITE_COLUMNS)),
         DataSheet("Users", "Users", _users(report.snapshot)),
@@ -115,6 +120,26 @@ def _pools(pools: pd.DataFrame) -> pd.DataFrame:
     """The pools in POOL_COLUMNS order plus ``price_known``: an empty price is not a zero one."""
     frame = pools.reindex(columns=list(POOL_COLUMNS))
     return frame.assign(price_known=frame["monthly_price"].notna())
+
+
+def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The Ledger sheet's table: LEDGER_COLUMNS, then ``price_known``, as the Licenses sheet.
+
+    The engine keeps prices in integer cents (nullable); the sheet shows money, so
+    ``monthly_price`` is cents / 100 and an unknown price is an empty cell, never a zero one,
+    with ``price_known`` False beside it so a filter finds those seats. Whole columns at a
+    time: the ledger of a million-user tenant has a row per license.
+    """
+    frame = ledger.reindex(columns=list(LEDGER_COLUMNS))
+    if "price_cents" in ledger.columns:
+        frame["monthly_price"] = _money(ledger["price_cents"])
+    price = frame["monthly_price"].astype("float64")
+    return frame.assign(monthly_price=price, price_known=price.notna())
+
+
+def _money(cents: pd.Series) -> np.ndarray:
+    """Nullable integer cents as money floats (NaN where unknown): 2450 -> 24.5, exactly."""
+    return cents.astype("Float64").div(100).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _users(snapshot: Snapshot | None) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -20,6 +21,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from auditor.changes import CHANGE_COLUMNS, change_table
 from auditor.model import ALL_FINDING_COLUMNS, Report
+from auditor.render.cells import MAX_CELL_CHARS
+from auditor.rules._base import isolate
 from auditor.suppress import SUPPRESSED_COLUMNS, suppressed_table
 
 #: The Trend sheet's columns, in order: ``Report.trend`` as the history keeps it (its
@@ -42,11 +45,59 @@ _Row = tuple[str, object, str | None]  # a Summary row: label, value, number for
 
 
 def finding_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """The Findings sheet's table: every findings column, its dates as dates."""
+    """The Findings sheet's table: every findings column, its dates as dates, its ids as text.
+
+    ``license_ids`` arrives as a list per finding; a cell holds text, so the ids are joined.
+    """
     frame = findings.reindex(columns=list(ALL_FINDING_COLUMNS))
     for column in _FINDING_DATES:
         frame[column] = frame[column].map(_date).astype(object)
+    frame["license_ids"] = ids_text(frame["license_ids"])
     return frame
+
+
+def ids_text(lists: pd.Series) -> pd.Series:
+    """Each list of license ids as one "; "-joined text, cut at a whole id to fit a cell.
+
+    An id carrying direction controls is isolated (as the findings' sentences quote them), so
+    it cannot reorder the ids after it. A waste finding of a big tenant can cover more ids
+    than a cell holds (Excel's 32,767 characters); rather than end mid-id, the text then says
+    how many more there are and where they are: the Ledger sheet, by Finding ID. An empty
+    list is an empty cell. Whole columns at a time: one explode, one join per finding.
+    """
+    if lists.empty:
+        return lists.astype(object)
+    ids = lists.reset_index(drop=True).map(_as_list).explode()  # by position: any index
+    present = ids.dropna().astype(str)
+    joined = isolate(present).groupby(level=0, sort=False).agg(_SEPARATOR.join)
+    text = joined.reindex(range(len(lists))).astype(object)
+    long = text.str.len().gt(MAX_CELL_CHARS).fillna(False).astype(bool)
+    if long.any():
+        text[long] = text[long].map(_cut)
+    return pd.Series(text.where(text.notna(), None).to_numpy(), index=lists.index, dtype=object)
+
+
+_SEPARATOR: Final = "; "
+
+
+def _as_list(value: object) -> list[object]:
+    """A findings cell's license ids as a list: a list, tuple or array as is, text as one id."""
+    if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return list(value)
+    if isinstance(value, str) and value:
+        return [value]
+    return []
+
+
+def _cut(text: str) -> str:
+    """``text`` cut after the last whole id that leaves room to say what was left out."""
+    ids = text.split(_SEPARATOR)
+    room = MAX_CELL_CHARS - len(_MORE.format(n=len(ids)))
+    kept = len(text[:room].split(_SEPARATOR)) - 1  # the last piece may be cut mid-id
+    return _SEPARATOR.join(ids[:kept]) + _MORE.format(n=len(ids) - kept)
+
+
+_MORE: Final = "; and {n:,} more: see the Ledger sheet, filtered by this Finding ID"
 
 
 def trend_table(report: Report) -> pd.DataFrame:

@@ -61,6 +61,16 @@ LABELS: Final = {
     "scim_provider": "SCIM provider",
     "user": "User",
     "assigned_to": "Assigned to (user ID)",
+    # the Ledger sheet (and the plan's columns on Cancellation and Reassign)
+    "seat_id": "License / seat ID",
+    "holder": "Held by (user ID)",
+    "holder_status": "Holder's status",
+    "action": "Plan action",
+    "to_user": "Reassign to (user ID)",
+    "finding_id": "Finding ID",  # the Findings sheet's ID column: filter one by the other
+    "reassign_to_contacts": "Reassign to Contacts",
+    "from_user": "Reclaim from (user ID)",
+    "same_state": "Already taxed in their state",
 }
 
 

@@ -1,6 +1,6 @@
 """The data sheets: one typed row per record, a styled table with filters over all of them.
 
-Findings, Licenses, Sites, Users, Cancellation, Reassign and Tax are all the same shape: a
+Findings, Ledger, Licenses, Sites, Users, Cancellation, Reassign and Tax are all the same shape: a
 header people read (see :func:`layout.label`), rows whose cells are typed by
 :mod:`auditor.render.cells` (money in the currency format, counts as numbers, dates as dates,
 tenant text never a formula), and columns a person fills in where the sheet is a worksheet

@@ -1,8 +1,10 @@
 """The Summary sheet: the money first, then what the plan saves, then how the audit was made.
 
-Label/value rows a person reads top to bottom, and beside them a native bar chart of the
-monthly waste per license type, drawn by the spreadsheet from a small table under the figures
-(so the numbers behind every bar are in the sheet too).
+The money is a bridge a finance reader can add up (:func:`bridge_rows`): the monthly cost
+split into in use and waste, the waste by what the plan does with it, then the open waste
+(the headline) and the saving. Label/value rows a person reads top to bottom, and beside
+them a native bar chart of the monthly waste per license type, drawn by the spreadsheet from
+a small table under the figures (so the numbers behind every bar are in the sheet too).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Final
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from auditor.model import Report, Severity
@@ -29,10 +33,6 @@ VALUE_WIDTH: Final = 24.0
 
 WASTE_COLOUR: Final = "B00020"
 
-_UNPRICED: Final = (
-    "{n:,} seats have no price in the price book: cost and waste leave them out. They are not free."
-)
-
 
 def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]) -> None:
     """Key figures as label/value rows, then the per-type waste table the chart draws from."""
@@ -43,7 +43,7 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     prepare(ws, [width(labels), VALUE_WIDTH], landscape=True)
     ws.append([xlsx_cell(ws, "Figure", bold=True), xlsx_cell(ws, "Value", bold=True)])
     for text, value, fmt in rows:
-        ws.append([xlsx_value(ws, text), xlsx_value(ws, value, number_format=fmt)])
+        ws.append([_label(ws, text), xlsx_value(ws, value, number_format=fmt)])
     add_filter(ws, f"A1:B{len(rows) + 1}")
     if not waste:
         return
@@ -76,24 +76,18 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
     """The Summary's label/value rows; money rows carry the currency number format."""
     s = report.summary
     plan = totals(report.as_of, report.cancellation, report.pairings)
-    saving_note = "" if plan.saving_known else " (plus seats of unknown price)"
     rows: list[_Row] = [
         ("Tenant", report.tenant, None),
         ("As of", report.as_of, None),
-        ("Monthly waste", s.monthly_waste, money),
-        ("Annual waste", s.annual_waste, money),
-        ("Monthly cost of all seats", s.monthly_cost, money),
+        *bridge_rows(report, money),
         ("Seats paid for", s.seats_total, None),
-        ("Seats in use (assigned)", s.seats_assigned, None),
+        ("Seats assigned (deactivated holders too)", s.seats_assigned, None),
         ("Seats unassigned", s.seats_unassigned, None),
         ("Seats suspended", s.seats_suspended, None),
-        ("Seats with unknown price (not in the totals)", s.unpriced_seats, None),
         ("Contacts (no seat)", s.contacts, None),
-        ("Contacts given a seat in their state", plan.pairs, None),
-        ("Contacts who could take an unassigned seat", plan.contacts_placed, None),
+        ("Contacts the plan gives a surplus seat (proposed)", plan.contacts_placed, None),
+        (SAME_STATE, plan.same_state, None),
         ("Seats to cancel (Cancellation sheet)", plan.seats_to_cancel, None),
-        ("Monthly saving if cancelled" + saving_note, plan.monthly_saving, money),
-        ("Annual saving if cancelled" + saving_note, plan.annual_saving, money),
         ("Notice filed on the audit date takes effect", plan.notice_effective, None),
         *history_rows(report, money),
         ("Users", s.users, None),
@@ -104,8 +98,8 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         # long text last, below the chart, where it can run on to the right
         *(("Row limit", note, None) for note in notes),
         *(
-            [("Price unknown", _UNPRICED.format(n=s.unpriced_seats), None)]
-            if s.unpriced_seats > 0
+            [("Price unknown", _unpriced_text(report), None)]
+            if report.bridge.unpriced_seats
             else []
         ),
         *((f"Skipped rule: {k.rule}", k.reason, None) for k in report.skipped),
@@ -116,6 +110,85 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         *((f"Input: {i.name}", f"sha256 {i.sha256}", None) for i in report.inputs),
     ]
     return rows
+
+
+#: The bridge's heading and lines, in the order they add up (see :func:`bridge_rows`).
+BRIDGE_HEADING: Final = "How the money adds up"
+COST: Final = "Monthly cost of priced seats"
+IN_USE: Final = "In use"
+WASTE: Final = "Waste"
+CANCEL: Final = "of which Cancel now"
+RECLAIM_CANCEL: Final = "Reclaim then cancel"
+REASSIGN: Final = "Reassign to Contacts (purchases avoided)"
+KEPT: Final = "Kept on purpose"
+OPEN_WASTE: Final = "Open waste: the monthly waste (waste - kept)"
+ANNUAL_WASTE: Final = "Annual waste (open waste x 12)"
+SAVING: Final = "Monthly saving if the plan is filed (cancel + reclaim then cancel)"
+ANNUAL_SAVING: Final = "Annual saving if the plan is filed"
+UNPRICED: Final = "Seats of unknown price (in none of these sums)"
+
+SAME_STATE: Final = "of which already taxed in their state"
+
+#: How far a label is indented under the figure it is part of.
+INDENT: Final = {
+    IN_USE: 1,
+    WASTE: 1,
+    CANCEL: 2,
+    RECLAIM_CANCEL: 2,
+    REASSIGN: 2,
+    KEPT: 2,
+    SAME_STATE: 1,
+}
+
+
+def bridge_rows(report: Report, money: str) -> list[_Row]:
+    """The bill as a finance reader checks it: every line a sum over the Ledger sheet.
+
+    Cost = in use + waste; waste = cancel now + reclaim then cancel + reassign + kept; open
+    waste (the headline everywhere) = waste - kept; the saving = cancel + reclaim then cancel.
+    Straight from ``report.bridge`` (integer cents, so the lines add up to the cent), never
+    re-derived here, so no other figure on the sheet can disagree with it.
+    """
+    b = report.bridge
+    rows: list[_Row] = [
+        (BRIDGE_HEADING, f"{report.currency} a month, unless it says annual", None),
+        (COST, b.monthly_cost / 100, money),
+        (IN_USE, b.in_use / 100, money),
+        (WASTE, b.waste / 100, money),
+        (CANCEL, b.cancel / 100, money),
+        (RECLAIM_CANCEL, b.reclaim_then_cancel / 100, money),
+        (REASSIGN, b.reassign / 100, money),
+        (KEPT, b.kept / 100, money),
+        (OPEN_WASTE, b.open_waste / 100, money),
+        (ANNUAL_WASTE, b.open_waste * 12 / 100, money),
+        (SAVING, b.saving / 100, money),
+        (ANNUAL_SAVING, b.saving * 12 / 100, money),
+    ]
+    if b.unpriced_seats > 0:  # the sentence is the "Price unknown" row, below the chart
+        rows.append((UNPRICED, b.unpriced_seats, None))
+    return rows
+
+
+def _unpriced_text(report: Report) -> str:
+    """Unknown prices stay unknown: say how many seats are left out, that they are not free,
+    and if the plan cancels some, that the saving is more than the sum shows."""
+    n = report.bridge.unpriced_seats
+    text = f"{n:,} seat of unknown price is" if n == 1 else f"{n:,} seats of unknown price are"
+    text += " in none of these sums (cost, waste, saving)"
+    plan = report.cancellation.reindex(columns=["monthly_price", "seats_to_cancel"])
+    unpriced = plan[plan.monthly_price.isna()].seats_to_cancel.fillna(0)
+    cancelled = int(unpriced.sum())
+    if cancelled:
+        text += f"; the plan cancels {cancelled:,} of them, so it saves more than shown"
+    return text + ". They are not free: the price book has no price for them."
+
+
+def _label(ws: WriteOnlyWorksheet, text: str) -> Cell:
+    """A row's label cell: the bridge's heading bold, its parts indented under their whole."""
+    cell = xlsx_cell(ws, text, bold=text == BRIDGE_HEADING)
+    if text in INDENT:
+        cell.alignment = Alignment(indent=INDENT[text])
+    return cell
 
 
 def waste_by_type(pools: pd.DataFrame) -> list[tuple[str, float]]:
