@@ -124,14 +124,19 @@ def test_an_unknown_price_stays_unknown(disagree: Report) -> None:
     assert _rows(disagree)["L11"]["license_type"] == "X8"  # of x8 / X8, the first in sort order
 
 
-def test_the_json_passes_the_shared_ledger_check(disagree: Report, tmp_path: Path) -> None:
-    path = tmp_path / "audit.json"
-    path.write_text(json.dumps(report_dict(disagree), default=str), encoding="utf-8")
+def assert_ledger_holds(report: Report, folder: Path) -> str:
+    """Write ``report``'s audit.json into ``folder`` and run the ledger check on it."""
+    path = folder / "audit.json"
+    path.write_text(json.dumps(report_dict(report), default=str), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(LEDGER_CHECK), str(path)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout
-    assert "all invariants hold over 11 seats" in done.stdout
+    return done.stdout
+
+
+def test_the_json_passes_the_shared_ledger_check(disagree: Report, tmp_path: Path) -> None:
+    assert "all invariants hold over 11 seats" in assert_ledger_holds(disagree, tmp_path)
 
 
 def test_row_order_and_letter_case_change_no_id(tenant: TenantFactory) -> None:
