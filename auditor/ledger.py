@@ -306,22 +306,3 @@ def _disposed(rows: pd.DataFrame, snapshot: Snapshot, settings: Settings) -> pd.
     out["to_user"] = None
     out["finding_id"] = None
     return out
-
-
-def user_figures(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Per holder: seat rows held, stale seat rows and their known cents, unpriced stale rows."""
-    seats = ledger[ledger.kind.eq(Kind.SEAT.value) & ledger.holder.notna()]
-    stale = seats.disposition.eq(Disposition.STALE.value)
-    return (
-        pd.DataFrame(
-            {
-                "holder": seats.holder,
-                "seats": 1,
-                "stale": stale.astype("int64"),
-                "stale_cents": seats.price_cents.fillna(0).astype("int64").where(stale, 0),
-                "stale_unpriced": (stale & seats.price_cents.isna()).astype("int64"),
-            }
-        )
-        .groupby("holder")
-        .sum()
-    )

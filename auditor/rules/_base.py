@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from auditor.model import RuleMeta, Settings, Severity, Snapshot
+from auditor.model import Ledger, RuleMeta, Settings, Severity, Snapshot
 
 #: What every rule returns, one row per finding.
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -115,11 +115,16 @@ def needs_holdings(snapshot: Snapshot) -> str | None:
     )
 
 
-def ledger_rows(snapshot: Snapshot) -> pd.DataFrame:
+def ledger_of(snapshot: Snapshot) -> Ledger:
     """The ledger the engine built for this audit (a rule never builds its own)."""
     if snapshot.ledger is None:
         raise ValueError("the engine builds the seat ledger before any rule runs")
-    return snapshot.ledger.rows
+    return snapshot.ledger
+
+
+def ledger_rows(snapshot: Snapshot) -> pd.DataFrame:
+    """The ledger's rows: one per billed license."""
+    return ledger_of(snapshot).rows
 
 
 def results(frame: pd.DataFrame) -> pd.DataFrame:

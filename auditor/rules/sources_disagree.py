@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import isolate, money, needs_holdings, results, rule
+from auditor.rules._base import isolate, ledger_of, money, needs_holdings, results, rule
 
 RULE_ID = "sources-disagree"
 
@@ -32,9 +32,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     The ledger (see :mod:`auditor.ledger`) already settled the disagreement; this finding
     costs nothing and carries no waste: it names both sides and the one followed.
     """
-    if snapshot.ledger is None:
-        raise ValueError("the engine builds the seat ledger before any rule runs")
-    hits = snapshot.ledger.disagreements.copy()
+    hits = ledger_of(snapshot).disagreements.copy()
     prices = snapshot.types.set_index("license_type").price_cents.astype("Int64")
     price = hits.license_type.map(prices).astype("Int64")
     cost = (pd.to_numeric(hits.seats).astype("int64") * price).astype("Int64")
