@@ -30,6 +30,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditor.catalogue import is_contact_centre
 from auditor.frames import member
@@ -344,7 +346,19 @@ def _joined(ids: pd.Series, keys: pd.Series, limit: int = 10) -> pd.Series:
         ["key", "_order"], kind="mergesort"
     )
     nth = frame.groupby("key").cumcount()
-    shown = frame[nth.lt(limit)].groupby("key").id.agg(", ".join)
+    first = frame[nth.lt(limit) & frame.key.notna()]
+    # Arrow's list aggregation keeps each group's rows in order when it runs single-threaded;
+    # pandas' agg(", ".join) calls Python once per group (seconds at 100,000 findings).
+    ids_text = pa.array(first.id.astype(str).to_numpy(), type=pa.large_string())
+    table = pa.table({"key": first.key.astype(str).to_numpy(), "id": ids_text})
+    grouped = table.group_by("key", use_threads=False).aggregate([("id", "list")])
+    shown = pd.Series(
+        pc.binary_join(grouped["id_list"], pa.scalar(", ", pa.large_string())).to_numpy(
+            zero_copy_only=False
+        ),
+        index=pd.Index(grouped["key"].to_numpy(zero_copy_only=False)),
+        dtype=object,
+    )
     more = frame.groupby("key").size() - limit
     tail = (" and " + more.astype(str) + " more").where(more.gt(0), "")
     return shown + tail.reindex(shown.index)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, Final, cast
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
@@ -97,7 +101,7 @@ def bridge_dict(bridge: Bridge) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
     """The report as the JSON object PRODUCT.md specifies, plus keys it does not name.
 
     Added keys, never in place of a contract key: ``bridge`` (how the bill splits into in
@@ -105,7 +109,8 @@ def report_dict(report: Report) -> dict[str, Any]:
     ``sites`` (the chargeback view), ``cancellation`` (the plan per license type) and
     ``pairings`` (each seat the plan gives a Contact); ``changes`` and
     ``realised_monthly_saving`` (null without a history); ``summary.unpriced_seats`` and
-    ``summary.suppressed_findings``.
+    ``summary.suppressed_findings``. ``ledger=False`` leaves the ledger array empty, for
+    :func:`write_json`, which writes it straight from the ledger's columns.
     """
     s = report.summary
     return {
@@ -137,7 +142,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
-        "ledger": ledger_records(report.ledger),
+        "ledger": ledger_records(report.ledger) if ledger else [],
         "bridge": bridge_dict(report.bridge),
         "sites": _records(report.sites, SITE_COLUMNS),
         "cancellation": _records(report.cancellation, CANCELLATION_COLUMNS),
@@ -156,7 +161,88 @@ _ROW_ARRAYS = frozenset({"findings", "licenses", "ledger"})
 
 def dumps(data: dict[str, Any]) -> str:
     """The report as JSON text: keys sorted, small parts indented, big arrays a row per line."""
-    parts = []
+    parts = [f"  {json.dumps(key)}: {text}" for key, text in _parts(data)]
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def ledger_lines(ledger: pd.DataFrame) -> pa.Array:
+    """Each ledger row as its JSON object text, exactly as ``json.dumps(record, sort_keys=True)``
+    writes the matching :func:`ledger_records` entry.
+
+    Built a column at a time: each distinct value is encoded once by :func:`json.dumps`, the
+    codes take their text, and Arrow joins the columns. A million seats as dicts cost seconds
+    and gigabytes (a dict per row); this costs one string per row.
+    """
+    names = sorted(LEDGER_COLUMNS)
+    pieces: list[Any] = []
+    for position, name in enumerate(names):
+        key = ("{" if position == 0 else ", ") + json.dumps(name) + ": "
+        pieces.append(pa.scalar(key, type=pa.large_string()))
+        pieces.append(_encoded(ledger, name))
+    pieces.append(pa.scalar("}", type=pa.large_string()))
+    if ledger.empty:
+        return pa.array([], type=pa.large_string())
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", type=pa.large_string()))
+
+
+def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
+    """The JSON text of every value of column ``name`` (``monthly_price`` from cents)."""
+    if name == "monthly_price":
+        cents = ledger.price_cents.astype("Float64")
+        values = (cents / 100).astype(object).where(cents.notna(), None)
+    elif name == "waste":
+        values = ledger.waste.astype(bool)
+    else:
+        column = ledger[name].astype(object)
+        values = column.where(column.notna(), None)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = pa.concat_arrays([_texts(list(uniques)), pa.array(["null"], type=pa.large_string())])
+    codes = np.where(codes < 0, len(uniques), codes)
+    return table.take(pa.array(codes))
+
+
+#: What JSON must escape in a string: the quote, the backslash and the control characters.
+_ESCAPED: Final = r'["\\\x00-\x1f]'
+
+
+def _texts(uniques: list[object]) -> pa.Array:
+    """The JSON text of each distinct value. Text that needs no escape is only quoted (by
+    Arrow, a million ids in milliseconds); the rest goes through :func:`json.dumps`."""
+    if uniques and all(isinstance(v, str) for v in uniques):
+        text = pa.array(uniques, type=pa.large_string())
+        quote = pa.scalar('"', type=pa.large_string())
+        quoted = pc.binary_join_element_wise(quote, text, quote, pa.scalar("", pa.large_string()))
+        dirty = pc.match_substring_regex(text, _ESCAPED)
+        escaped = [json.dumps(uniques[i], ensure_ascii=False) for i in pc.indices_nonzero(dirty)]
+        if not escaped:
+            return quoted
+        return pc.replace_with_mask(quoted, dirty, pa.array(escaped, type=pa.large_string()))
+    return pa.array([json.dumps(_plain(v), ensure_ascii=False) for v in uniques], pa.large_string())
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as its Python value, so json encodes it as it would the record's."""
+    return value.item() if hasattr(value, "item") else value
+
+
+#: Ledger rows written per batch: the text of one batch is held at a time.
+_BATCH: Final = 100_000
+
+
+def _write_rows(handle: IO[str], lines: pa.Array) -> None:
+    """The ledger array, a row per line, as :func:`dumps` writes its row arrays."""
+    if len(lines) == 0:
+        handle.write("[]")
+        return
+    handle.write("[\n")
+    for start in range(0, len(lines), _BATCH):
+        batch = lines.slice(start, _BATCH).to_pylist()
+        handle.write(("" if start == 0 else ",\n") + "    " + ",\n    ".join(batch))
+    handle.write("\n  ]")
+
+
+def _parts(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each key of ``data`` with its text, as :func:`dumps` lays it out."""
     for key in sorted(data):
         value = data[key]
         if key in _ROW_ARRAYS and value:
@@ -168,10 +254,23 @@ def dumps(data: dict[str, Any]) -> str:
         else:
             text = json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, default=_default)
             text = text.replace("\n", "\n  ")
-        parts.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+        yield key, text
 
 
 def write_json(report: Report, path: Path) -> None:
-    """Write audit.json; the same report always gives the same bytes."""
-    path.write_text(dumps(report_dict(report)), encoding="utf-8")
+    """Write audit.json; the same report always gives the same bytes.
+
+    The same text as ``dumps(report_dict(report))``, but the ledger goes straight from its
+    columns to the file (:func:`ledger_lines`), never through a dict per seat.
+    """
+    data = report_dict(report, ledger=False)
+    data["ledger"] = None  # its place in the key order; written from the lines below
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("{\n")
+        for position, (key, text) in enumerate(_parts(data)):
+            handle.write(("" if position == 0 else ",\n") + f"  {json.dumps(key)}: ")
+            if key == "ledger":
+                _write_rows(handle, ledger_lines(report.ledger))
+            else:
+                handle.write(text)
+        handle.write("\n}\n")

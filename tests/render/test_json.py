@@ -11,7 +11,7 @@ import jsonschema
 from auditor.config import Suppression
 from auditor.engine import run
 from auditor.model import Settings
-from auditor.render.json import report_dict, write_json
+from auditor.render.json import dumps, report_dict, write_json
 from auditor.snapshot import load
 from tests.conftest import FIXTURES, NOW, audit
 
@@ -109,3 +109,26 @@ def test_a_missing_date_is_null_not_nan(tiny_dir: Path, tmp_path: Path) -> None:
     expires = {f["id"]: f["suppression_expires"] for f in data["findings"]}
     assert expires.pop("unassigned-billed-seats:X4") == "2027-01-01"
     assert set(expires.values()) == {None}
+
+
+def test_ledger_streamed_from_its_columns_matches_the_records(tmp_path: Path) -> None:
+    """write_json writes the ledger from its columns; the text must be what json.dumps of
+    each record gives, including text JSON has to escape and unknown values."""
+    report = audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    ledger = report.ledger.copy()
+    ledger["holder"] = ledger.holder.astype(object)
+    ledger.loc[0, "holder"] = 'Ann "A" \\ O\'Brien\x01\u2028 é 😀'
+    ledger.loc[1, "holder"] = "tab\there"
+    ledger.loc[2, "finding_id"] = None
+    ledger.loc[3, "price_cents"] = None
+    object.__setattr__(report, "ledger", ledger)
+    path = tmp_path / "audit.json"
+    write_json(report, path)
+    text = path.read_text(encoding="utf-8")
+    assert text == dumps(report_dict(report))  # the streamed and the dict paths agree
+    rows = json.loads(text)["ledger"]
+    assert rows[0]["holder"] == 'Ann "A" \\ O\'Brien\x01\u2028 é 😀'
+    assert rows[1]["holder"] == "tab\there"
+    assert rows[2]["finding_id"] is None
+    assert rows[3]["monthly_price"] is None
+    assert len(rows) == len(ledger)

@@ -409,18 +409,21 @@ def test_without_a_snapshot_users_is_only_a_header(tmp_path: Path) -> None:
     assert users.max_row == 1
 
 
-def test_rows_past_the_excel_limit_are_noted_not_dropped_silently(
+def test_rows_past_the_excel_limit_continue_on_the_next_sheet(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 5)
     rows = [finding("contact-without-license", f"u{i}") for i in range(9)]
     wb = written(make_report(findings=rows), tmp_path)
-    findings = wb["Findings"]
-    assert findings.max_row == 5
-    assert findings.tables["Findings"].ref == "A1:T5"
-    note = str(summary_value(wb["Summary"], "Row limit").value)
-    assert "Findings" in note
-    assert "first 4 of 9" in note
+    parts = [wb["Findings"], wb["Findings (2)"], wb["Findings (3)"]]
+    assert [ws.max_row for ws in parts] == [5, 5, 2]  # 4 + 4 + 1 rows, each under a header
+    assert parts[0].tables["Findings"].ref == "A1:T5"
+    assert parts[2].tables["Findings3"].ref == "A1:T2"
+    ids = [c.value for ws in parts for c in column(ws, "entity_id")]
+    assert ids == [f"u{i}" for i in range(9)]  # every row, once, in order
+    assert wb.sheetnames.index("Findings (3)") + 1 == wb.sheetnames.index("Ledger")
+    note = str(summary_value(wb["Summary"], "Continued sheets").value)
+    assert "Findings sheet's 9 rows fill 3 sheets" in note
 
 
 def test_ledger_sheet_has_a_typed_row_per_ledger_row(

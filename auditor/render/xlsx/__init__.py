@@ -11,8 +11,9 @@ resolved since the previous audit), Trend (one row per recorded audit, with a na
 the waste) and Suppressions (the accepted findings, with reason and owner).
 
 openpyxl's write-only mode streams each row to disk, so sheet layout is decided before the
-first row and the Summary, written first, already knows whether a later sheet hits Excel's
-row limit. The data sheets' rows are built as XML a column at a time
+first row and the Summary, written first, already knows whether a later sheet needs more
+rows than Excel allows one sheet (it then continues on ``Ledger (2)`` and so on). The data
+sheets' rows are built as XML a column at a time
 (:mod:`auditor.render.xlsx.sheetdata`), which is what keeps a million-user workbook to about
 half a minute. Every cell is typed by :mod:`auditor.render.cells`, so tenant text is never a
 formula and numbers, money and dates keep their types. The tables come from the report as the
@@ -21,6 +22,7 @@ engine built them: nothing is computed here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -63,7 +65,14 @@ USER_COLUMNS: Final = (
 
 _DATE_COLUMNS: Final = ("created_at", "last_updated_at", "deactivated_at")
 
-__all__ = ["EXCEL_MAX_ROWS", "USER_COLUMNS", "data_sheets", "ledger_table", "write_xlsx"]
+__all__ = [
+    "EXCEL_MAX_ROWS",
+    "USER_COLUMNS",
+    "continued",
+    "data_sheets",
+    "ledger_table",
+    "write_xlsx",
+]
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -72,18 +81,42 @@ def write_xlsx(report: Report, path: Path) -> None:
     sheets = data_sheets(report)
     limit = _max_data_rows()
     notes = [
-        f"The {s.title} sheet holds the first {limit:,} of {len(s.frame):,} rows "
-        "(Excel's limit); the rest are left out of this workbook."
+        f"The {s.title} sheet's {len(s.frame):,} rows fill {_parts(s, limit)} sheets "
+        f"({s.title}, then {s.title} (2) and on) of {limit:,} rows each, Excel's limit."
         for s in sheets
         if len(s.frame) > limit
     ]
     wb = Workbook(write_only=True)
     write_summary(wb, report, money, notes)
     for sheet in sheets:
-        write_sheet(wb, sheet, money, limit)
+        for part in continued(sheet, limit):
+            write_sheet(wb, part, money, limit)
     trend = next(s for s in sheets if s.title == "Trend")
     add_trend_chart(wb, report, money, min(len(trend.frame), limit))
     wb.save(path)
+
+
+def continued(sheet: DataSheet, limit: int) -> list[DataSheet]:
+    """``sheet`` cut into sheets of at most ``limit`` rows: ``Ledger``, ``Ledger (2)``, ...
+
+    A million-user tenant's ledger has more rows than Excel allows on one sheet; every row
+    stays in the workbook, so the money on the Summary still adds up from its sheets.
+    """
+    if len(sheet.frame) <= limit:
+        return [sheet]
+    return [
+        replace(
+            sheet,
+            title=sheet.title if n == 0 else f"{sheet.title} ({n + 1})",
+            table=sheet.table if n == 0 else f"{sheet.table}{n + 1}",
+            frame=sheet.frame.iloc[start : start + limit],
+        )
+        for n, start in enumerate(range(0, len(sheet.frame), limit))
+    ]
+
+
+def _parts(sheet: DataSheet, limit: int) -> int:
+    return -(-len(sheet.frame) // limit)
 
 
 def data_sheets(report: Report) -> list[DataSheet]:

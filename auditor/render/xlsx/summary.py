@@ -96,7 +96,7 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         *((f"Findings: {v}", s.findings_by_severity.get(v, 0), None) for v in Severity),
         *((f"Findings: {rule}", n, None) for rule, n in s.findings_by_rule.items()),
         # long text last, below the chart, where it can run on to the right
-        *(("Row limit", note, None) for note in notes),
+        *(("Continued sheets", note, None) for note in notes),
         *(
             [("Price unknown", _unpriced_text(report), None)]
             if report.bridge.unpriced_seats
