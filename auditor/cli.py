@@ -27,7 +27,7 @@ from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gates import crossed
 from auditor.history_view import run_history
 from auditor.model import Report, Severity
-from auditor.options import DEFAULT_HISTORY, AuditOptions, resolve
+from auditor.options import DEFAULT_HISTORY_TEXT, HISTORY_ENV, AuditOptions, choose_history, resolve
 from auditor.pipeline import AuditResult, CollectResult, audit_api, audit_folder, collect_folder
 from auditor.progress import ProgressLine
 from auditor.rules._base import money_text
@@ -104,11 +104,14 @@ def _summary_line(report: Report) -> str:
 def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
     report = result.report
     if not quiet:
+        if options.history_note:
+            _say(f"note: {options.history_note}")
         for warning in report.warnings:
             _say(f"warning: {warning}")
         for skipped in report.skipped:
             _say(f"skipped {skipped.rule}: {skipped.reason}")
-        _say(_summary_line(report))
+        kept = f"history {options.history}" if options.history else "no history kept"
+        _say(f"{_summary_line(report)}; {kept}")
         for path in result.written:
             click.echo(str(path))
     reasons = crossed(report, options.fail_on, options.fail_over_waste)
@@ -276,7 +279,8 @@ def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> 
     "--history",
     "path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help=f"SQLite history to read (default: {DEFAULT_HISTORY}, or the config's).",
+    help=f"SQLite history to read (default: {HISTORY_ENV} if set, else the config's, else "
+    f"{DEFAULT_HISTORY_TEXT}).",
 )
 @click.option("--tenant", help="Only this tenant's runs.")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts instead of a table.")
@@ -289,7 +293,9 @@ def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> 
 def history(path: Path | None, tenant: str | None, as_json: bool, config_path: Path | None) -> None:
     """List the recorded audits with their waste and finding counts."""
     config = _config(config_path) or Config()
-    click.echo(run_history(path or config.history or DEFAULT_HISTORY, tenant, as_json=as_json))
+    chosen = choose_history(path, config.history)
+    assert chosen.path is not None  # only --no-history gives none
+    click.echo(run_history(chosen.path, tenant, as_json=as_json))
 
 
 class _Terminated(KeyboardInterrupt):

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from auditor.model import Severity
-from auditor.options import DEFAULT_FORMATS, DEFAULT_HISTORY
+from auditor.options import DEFAULT_FORMATS, DEFAULT_HISTORY_TEXT, HISTORY_ENV
 from auditor.render import RENDERERS
 from auditor.sources.admin_api import DEFAULT_BASE_URL, MAX_PAGE_SIZE
 
@@ -65,7 +65,8 @@ def report_options(command: F) -> F:
         click.option(
             "--history",
             type=click.Path(path_type=Path, dir_okay=False),
-            help=f"SQLite history of audits (default: {DEFAULT_HISTORY}).",
+            help=f"SQLite history of audits (default: {HISTORY_ENV} if set, else the config's, "
+            f"else {DEFAULT_HISTORY_TEXT}).",
         ),
         click.option("--no-history", is_flag=True, help="Keep no history for this run."),
         click.option(

@@ -7,17 +7,76 @@ typed (``None`` for a flag not given) and hands it here with the config file's v
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+import platformdirs
 
 from auditor.config import Config, Suppression
 from auditor.errors import UsageError
 from auditor.model import Severity
 
-#: Where the history goes when neither --history nor the config names a file.
-DEFAULT_HISTORY = Path("reports") / "history.sqlite"
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "html", "xlsx", "csv")
+
+#: The environment variable naming the history file (over the config, under --history).
+HISTORY_ENV = "SEAT_AUDITOR_HISTORY"
+#: Where versions before 0.3 kept the history: relative to the folder the command ran in.
+LEGACY_HISTORY = Path("reports") / "history.sqlite"
+#: What --help calls the default history.
+DEFAULT_HISTORY_TEXT = (
+    "the user's state folder (~/.local/state/seat-auditor/history.sqlite on Linux)"
+)
+
+
+def default_history() -> Path:
+    """The history's home when nothing names one: the user's state folder, where Unix tools
+    keep state (``$XDG_STATE_HOME/seat-auditor``, else ``~/.local/state/seat-auditor``), so a
+    cron job and an interactive run share one history whatever folder they start in."""
+    return platformdirs.user_state_path("seat-auditor") / "history.sqlite"
+
+
+@dataclass(frozen=True)
+class HistoryChoice:
+    """The history file an audit uses, and a note when it was found rather than chosen."""
+
+    path: Path | None
+    note: str | None = None
+
+
+def choose_history(
+    flag: Path | None,
+    configured: Path | None,
+    *,
+    no_history: bool = False,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> HistoryChoice:
+    """``--history``, else ``SEAT_AUDITOR_HISTORY``, else the config's ``history``, else an
+    earlier version's ``reports/history.sqlite`` in this folder (with a note: it is used so
+    no trend is lost), else :func:`default_history`."""
+    if no_history:
+        return HistoryChoice(None)
+    environ = os.environ if env is None else env
+    named = environ.get(HISTORY_ENV, "").strip()
+    if flag is not None:
+        return HistoryChoice(flag)
+    if named:
+        return HistoryChoice(Path(named).expanduser())
+    if configured is not None:
+        return HistoryChoice(configured)
+    legacy = (cwd or Path.cwd()) / LEGACY_HISTORY
+    if legacy.is_file():
+        return HistoryChoice(
+            LEGACY_HISTORY,
+            f"using the history an earlier version kept at {LEGACY_HISTORY} in this folder; "
+            f"move it to {default_history()} (the default now) or name it with --history, "
+            f"{HISTORY_ENV} or the config's history.",
+        )
+    return HistoryChoice(default_history())
+
 
 T = TypeVar("T")
 
@@ -37,6 +96,8 @@ class AuditOptions:
     suppressions: tuple[Suppression, ...] = ()
     #: The history file, or None to keep no history.
     history: Path | None = None
+    #: Said once when the history was found rather than named (an earlier version's file).
+    history_note: str | None = None
     fail_on: Severity | None = None
     fail_over_waste: float | None = None
 
@@ -60,11 +121,14 @@ def resolve(
     no_history: bool = False,
     fail_on: Severity | None = None,
     fail_over_waste: float | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> AuditOptions:
-    """Merge the flags a user typed (None: not typed) over ``config`` over the defaults."""
+    """Merge the flags a user typed (None: not typed) over ``config`` over the defaults;
+    the history also reads ``env`` (default: the process's environment)."""
     c = config or Config()
     if no_history and history is not None:
         raise UsageError("--history and --no-history cannot be used together.")
+    chosen_history = choose_history(history, c.history, no_history=no_history, env=env)
     chosen_formats = _pick(formats, c.formats, DEFAULT_FORMATS)
     return AuditOptions(
         formats=chosen_formats,
@@ -76,7 +140,8 @@ def resolve(
         high_monthly_cost=_pick(None, c.high_monthly_cost, 100.0),
         medium_monthly_cost=_pick(None, c.medium_monthly_cost, 20.0),
         suppressions=c.suppressions,
-        history=None if no_history else _pick(history, c.history, DEFAULT_HISTORY),
+        history=chosen_history.path,
+        history_note=chosen_history.note,
         fail_on=_pick(fail_on, c.fail_on, None),
         fail_over_waste=_pick(fail_over_waste, c.fail_over_waste, None),
     )

@@ -113,9 +113,12 @@ TenantFactory = Callable[..., Path]
 
 @pytest.fixture(autouse=True)
 def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every test from its own folder: the default history (reports/history.sqlite)
-    and demo reports land there, never in the checkout."""
+    """Run every test from its own folder and its own state folder: the default history
+    (``$XDG_STATE_HOME/seat-auditor/history.sqlite``) and demo reports land there, never in
+    the checkout or the user's home."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("SEAT_AUDITOR_HISTORY", raising=False)
 
 
 def write_tenant(
