@@ -139,8 +139,27 @@ def recorded(report: Report, path: Path, waste_rules: set[str]) -> Iterator[Repo
     the block ends normally, so a failed or killed render leaves the history as it was.
     """
     with open_history(path) as history:
+        others = [t for t in history.tenants() if t != report.tenant]
         previous = history.previous(report.tenant, report.as_of)
         report = compare(report, previous, waste_rules)
-        history.record(report)
+        notes = []
+        if others and report.tenant not in history.tenants():
+            notes.append(_new_tenant(report.tenant, others, path))
+        replaced = history.record(report)
+        if replaced:
+            notes.append(replaced)
+        if notes:
+            report = dataclasses.replace(report, warnings=(*report.warnings, *notes))
         runs = history.runs(report.tenant)
         yield with_trend(report, runs[runs.as_of <= report.as_of.isoformat()])
+
+
+def _new_tenant(tenant: str, others: list[str], path: Path) -> str:
+    """A first audit of ``tenant`` in a history that holds others: perhaps the same tenant
+    under another name (monthly export folders named by month), so say how to join them."""
+    shown = ", ".join(repr(t) for t in others[:5]) + (" and more" if len(others) > 5 else "")
+    return (
+        f"{path} holds no earlier audit of {tenant!r} but holds {shown}; if this is one of "
+        f"them, re-run with --tenant {others[0]!r} (or set tenant in the config or the "
+        "manifest) so the months compare."
+    )

@@ -73,6 +73,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, id)
     );
     """,
+    # 2: the settings each run used, so a re-run of the same date with other settings can
+    # say what it replaced (NULL for runs recorded before).
+    """
+    ALTER TABLE runs ADD COLUMN settings TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -114,10 +119,26 @@ class History:
         findings["suppressed"] = findings.suppressed.astype(bool)
         return PreviousRun(as_of=dt.date.fromisoformat(row[1]), findings=findings)
 
-    def record(self, report: Report) -> None:
-        """Record ``report`` as the run for its tenant and as_of, replacing an earlier one."""
+    def tenants(self) -> list[str]:
+        """Every tenant with a recorded run, in name order."""
+        rows = self._db.execute("SELECT DISTINCT tenant FROM runs ORDER BY tenant").fetchall()
+        return [str(r[0]) for r in rows]
+
+    def record(self, report: Report) -> str | None:
+        """Record ``report`` as the run for its tenant and as_of, replacing an earlier one.
+
+        Returns a sentence when the run replaced was made with other settings (a demo, then
+        an audit with ``--stale-after-days 45``): the history keeps one run per tenant and
+        date, and the user should know which one that is now.
+        """
         s = report.summary
         findings = report.findings
+        settings = report.settings.as_dict()
+        before = self._db.execute(
+            "SELECT generated_at, settings FROM runs WHERE tenant = ? AND as_of = ?",
+            (report.tenant, report.as_of.isoformat()),
+        ).fetchone()
+        replaced = None if before is None else _replaced(report, before[0], before[1], settings)
         self._db.execute(
             "DELETE FROM runs WHERE tenant = ? AND as_of = ?",
             (report.tenant, report.as_of.isoformat()),
@@ -126,8 +147,8 @@ class History:
         cursor = self._db.execute(
             "INSERT INTO runs (tenant, as_of, generated_at, tool_version, currency, inputs, "
             "users, contacts, seats_total, seats_unassigned, monthly_cost_cents, "
-            "monthly_waste_cents, realised_saving_cents, findings, suppressed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "monthly_waste_cents, realised_saving_cents, findings, suppressed, settings) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report.tenant,
                 report.as_of.isoformat(),
@@ -144,6 +165,7 @@ class History:
                 None if saving is None else round(saving * 100),
                 len(findings),
                 int(findings.suppressed.sum()) if "suppressed" in findings else 0,
+                json.dumps(settings, sort_keys=True, default=str),
             ),
         )
         run_id = cursor.lastrowid
@@ -185,6 +207,7 @@ class History:
                 strict=True,
             ),
         )
+        return replaced
 
     def runs(self, tenant: str | None = None) -> pd.DataFrame:
         """Every recorded run (of ``tenant`` when given), oldest first."""
@@ -197,6 +220,25 @@ class History:
             query += " WHERE tenant = ?"
             params = (tenant,)
         return pd.read_sql_query(query + " ORDER BY tenant, as_of", self._db, params=params)
+
+
+def _replaced(
+    report: Report, generated_at: str, recorded: str | None, settings: dict[str, object]
+) -> str | None:
+    """What a re-run replaced, when its settings differ from this run's; else None."""
+    if recorded is None:
+        return None
+    earlier = json.loads(recorded)
+    now = json.loads(json.dumps(settings, sort_keys=True, default=str))
+    changed = [k for k in sorted(now) if earlier.get(k) != now[k]]
+    if not changed:
+        return None
+    differences = ", ".join(f"{k} {earlier.get(k)} (now {now[k]})" for k in changed)
+    return (
+        f"this run replaced the history's audit of {report.tenant} on "
+        f"{report.as_of.isoformat()} made at {generated_at} with other settings: {differences}; "
+        "the history keeps one audit per tenant and date."
+    )
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:

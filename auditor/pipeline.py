@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pandas as pd
+
 from auditor import __version__
 from auditor.changes import recorded
 from auditor.engine import run
@@ -47,8 +49,9 @@ def audit_folder(
     """Audit the snapshot in ``input_dir`` and write ``options.formats`` into ``out_dir``.
 
     ``as_of`` defaults to the snapshot's ``collected_at``, else ``now``'s date; the tenant to
-    the options', the manifest's, ``default_tenant``, else the folder's name. With a history,
-    the run is compared with the previous one and recorded in the same transaction that
+    the options', the manifest's, the users' most common email domain, ``default_tenant``,
+    else the folder's name (monthly folders ``2026-10/``, ``2026-11/`` are one tenant). With a
+    history, the run is compared with the previous one and recorded in the same transaction that
     renders the reports: a failed or killed run changes neither. ``origin`` names where a
     scratch folder's users and sites came from, for messages (see :func:`load`).
     """
@@ -62,7 +65,13 @@ def audit_folder(
     )
     rules = discover()
     check_rules(options.suppressions, [r.meta.id for r in rules])
-    name = options.tenant or snapshot.tenant or default_tenant or input_dir.resolve().name
+    name = (
+        options.tenant
+        or snapshot.tenant
+        or email_domain(snapshot.users)
+        or default_tenant
+        or input_dir.resolve().name
+    )
     report = run(
         snapshot,
         settings,
@@ -146,6 +155,22 @@ def audit_api(
             origin=base_url,
         )
     return collected, result
+
+
+def email_domain(users: pd.DataFrame) -> str | None:
+    """The users' most common email domain (the first by name among equals), or None.
+
+    A tenant's identity that survives folder names: exports kept as ``exports/2026-10/`` and
+    ``exports/2026-11/`` name the same company through its users' addresses.
+    """
+    if "email" not in users:
+        return None
+    domains = users.email.astype(str).str.rpartition("@")[2].str.strip().str.lower()
+    domains = domains[users.email.astype(str).str.contains("@", regex=False) & domains.ne("")]
+    if domains.empty:
+        return None
+    counts = domains.value_counts()
+    return str(min(counts.index[counts.eq(counts.max())]))
 
 
 def _host(base_url: str) -> str:

@@ -34,7 +34,7 @@ def test_audit_writes_four_reports_and_says_where(
     assert {p.name for p in out.iterdir()} == ALL_FILES
     assert sorted(stdout.split()) == sorted(str(out / name) for name in ALL_FILES)
     assert "7 findings (6 medium, 1 info); monthly waste USD 82.00 (annual USD 984.00)" in stderr
-    assert json.loads((out / "audit.json").read_text())["tenant"] == "tiny"
+    assert json.loads((out / "audit.json").read_text())["tenant"] == "example.com"  # users' domain
 
 
 def test_format_tenant_and_external_inventory(

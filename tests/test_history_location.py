@@ -58,7 +58,7 @@ def test_audits_from_two_folders_share_one_history_and_say_which(
         assert not any((tmp_path / folder).iterdir())  # nothing left where the command ran
     stderr = capsys.readouterr().err
     assert f"history {default_history()}" in stderr
-    assert _tenants(default_history()) == ["tiny"]
+    assert _tenants(default_history()) == ["example.com"]
     with sqlite3.connect(default_history()) as db:
         assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
 
@@ -73,11 +73,11 @@ def test_the_environment_variable_names_the_history(
     monkeypatch.setenv(HISTORY_ENV, str(named))
     code = cli.main(["audit", "--input", str(tiny_dir), "--out", str(tmp_path / "out")])
     assert code == 0
-    assert _tenants(named) == ["tiny"]
+    assert _tenants(named) == ["example.com"]
     assert not default_history().exists()
     assert f"history {named}" in capsys.readouterr().err
     assert cli.main(["history"]) == 0
-    assert "tiny" in capsys.readouterr().out
+    assert "example.com" in capsys.readouterr().out
 
 
 def test_legacy_history_is_found_and_the_note_printed(
