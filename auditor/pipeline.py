@@ -8,6 +8,7 @@ called, what the manifest says), and take the clock as arguments so a run can be
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ def audit_folder(
         rules=rules,
         suppressions=options.suppressions,
     )
+    dated = as_of_warnings(options.as_of, snapshot.collected_at, now.date())
+    if dated:
+        report = dataclasses.replace(report, warnings=(*report.warnings, *dated))
     if options.history is None:
         return AuditResult(report=report, written=write_reports(report, out_dir, options.formats))
     waste = {r.meta.id for r in rules if r.meta.counts_as_waste}
@@ -155,6 +159,29 @@ def audit_api(
             origin=base_url,
         )
     return collected, result
+
+
+def as_of_warnings(
+    as_of: dt.date | None, collected_at: dt.date | None, today: dt.date
+) -> tuple[str, ...]:
+    """What is odd about a typed ``--as-of``: a date before the snapshot was collected audits
+    data from the future of that date (users deactivated after it already show as inactive);
+    a date after today ages every deactivation by days that have not passed."""
+    if as_of is None:
+        return ()
+    notes = []
+    if collected_at is not None and as_of < collected_at:
+        notes.append(
+            f"--as-of {as_of.isoformat()} is before the snapshot was collected "
+            f"({collected_at.isoformat()}): users deactivated between the two dates are already "
+            "inactive in the data, so their seats may be flagged early."
+        )
+    if as_of > today:
+        notes.append(
+            f"--as-of {as_of.isoformat()} is after today ({today.isoformat()}): days open and "
+            "staleness count days that have not passed."
+        )
+    return tuple(notes)
 
 
 def email_domain(users: pd.DataFrame) -> str | None:

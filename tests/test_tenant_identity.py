@@ -82,3 +82,18 @@ def test_a_rerun_with_other_settings_says_what_it_replaced(
     assert "stale_after_days 30 (now 45)" in stderr
     with sqlite3.connect(history) as db:
         assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+
+
+def test_as_of_before_collection_or_after_today_is_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = FIXTURES / "demo"  # collected 2026-11-02
+    base = ["audit", "--input", str(folder), "--no-history", "--format", "json"]
+    assert cli.main([*base, "--out", str(tmp_path / "a"), "--as-of", "2026-10-01"]) == 0
+    assert "--as-of 2026-10-01 is before the snapshot was collected (2026-11-02)" in (
+        capsys.readouterr().err
+    )
+    assert cli.main([*base, "--out", str(tmp_path / "b"), "--as-of", "2999-01-01"]) == 0
+    assert "--as-of 2999-01-01 is after today" in capsys.readouterr().err
+    assert cli.main([*base, "--out", str(tmp_path / "c"), "--as-of", "2026-11-02"]) == 0
+    assert "--as-of" not in capsys.readouterr().err
