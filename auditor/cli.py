@@ -22,6 +22,7 @@ import click
 
 from auditor import __version__
 from auditor.cli_options import api_options, base_url_option, report_options
+from auditor.cli_types import FilePath, usage_sentence
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gates import crossed
@@ -44,7 +45,7 @@ def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:
     fail_on = flags.pop("fail_on")
     return resolve(
         config,
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of,
         fail_on=Severity(fail_on.lower()) if fail_on else None,
         **flags,
     )
@@ -148,7 +149,7 @@ def cli() -> None:
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(),
     help="Settings file (TOML): base_url, api_key_file, page_size.",
 )
 @api_options
@@ -278,7 +279,7 @@ def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> 
 @click.option(
     "--history",
     "path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(),
     help=f"SQLite history to read (default: {HISTORY_ENV} if set, else the config's, else "
     f"{DEFAULT_HISTORY_TEXT}).",
 )
@@ -287,7 +288,7 @@ def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> 
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(),
     help="Settings file (TOML) naming the history.",
 )
 def history(path: Path | None, tenant: str | None, as_json: bool, config_path: Path | None) -> None:
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        _say(f"auditor: error: {usage_sentence(exc)}")
         return 2
     except click.Abort as stop:  # click turns KeyboardInterrupt into Abort
         click.echo("auditor: interrupted; no report was changed.", err=True)

@@ -7,11 +7,11 @@ can fill what was not typed (see :mod:`auditor.options`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from auditor.cli_types import Amount, FilePath, IsoDate, WholeNumber
 from auditor.model import Severity
 from auditor.options import DEFAULT_FORMATS, DEFAULT_HISTORY_TEXT, HISTORY_ENV
 from auditor.render import RENDERERS
@@ -41,7 +41,7 @@ def report_options(command: F) -> F:
         click.option(
             "--config",
             "config_path",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=FilePath(),
             help="Settings file (TOML); see README for its keys. Flags override it.",
         ),
         click.option(
@@ -53,18 +53,18 @@ def report_options(command: F) -> F:
         ),
         click.option(
             "--as-of",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
+            type=IsoDate(),
             help="The audit date (YYYY-MM-DD); default: the snapshot's collected_at, else today.",
         ),
         click.option(
             "--stale-after-days",
-            type=click.IntRange(min=0),
+            type=WholeNumber(0),
             help="Days after deactivation before a user's seat counts as waste (default 30).",
         ),
         click.option("--tenant", help="Tenant name for the reports; default: the manifest's."),
         click.option(
             "--history",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=FilePath(),
             help=f"SQLite history of audits (default: {HISTORY_ENV} if set, else the config's, "
             f"else {DEFAULT_HISTORY_TEXT}).",
         ),
@@ -76,7 +76,7 @@ def report_options(command: F) -> F:
         ),
         click.option(
             "--fail-over-waste",
-            type=click.FloatRange(min=0),
+            type=Amount(),
             help="Exit 1 when the monthly waste is over this amount.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
@@ -101,13 +101,13 @@ def api_options(command: F) -> F:
     decorators = [
         click.option(
             "--page-size",
-            type=click.IntRange(1, MAX_PAGE_SIZE),
+            type=WholeNumber(1, MAX_PAGE_SIZE),
             help=f"Records per page (1-{MAX_PAGE_SIZE}); default {MAX_PAGE_SIZE}, "
             "falling back to 100 if the server refuses it.",
         ),
         click.option(
             "--api-key-file",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=FilePath(),
             help="A file holding the API key; default: the EIGHTX8_API_KEY variable.",
         ),
     ]
