@@ -115,6 +115,8 @@ def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
         _say(f"{_summary_line(report)}; {kept}")
         for path in result.written:
             click.echo(str(path))
+        for path in result.removed:
+            _say(f"removed {path}: an earlier run's report, not written this time")
     reasons = crossed(report, options.fail_on, options.fail_over_waste)
     for reason in reasons:
         _say(f"auditor: gate crossed: {reason}")

@@ -22,7 +22,7 @@ from auditor.changes import recorded
 from auditor.engine import run
 from auditor.model import Report, Settings
 from auditor.options import AuditOptions
-from auditor.render import write_reports
+from auditor.render import remove_stale, write_reports
 from auditor.rules._base import discover
 from auditor.snapshot import load
 from auditor.snapshot_io import check_target, save
@@ -36,6 +36,8 @@ class AuditResult:
 
     report: Report
     written: list[Path]
+    #: Reports of an earlier run that this one did not write, removed from the folder.
+    removed: list[Path] = dataclasses.field(default_factory=list)
 
 
 def audit_folder(
@@ -85,11 +87,12 @@ def audit_folder(
     if dated:
         report = dataclasses.replace(report, warnings=(*report.warnings, *dated))
     if options.history is None:
-        return AuditResult(report=report, written=write_reports(report, out_dir, options.formats))
+        written = write_reports(report, out_dir, options.formats)
+        return AuditResult(report, written, remove_stale(out_dir, written))
     waste = {r.meta.id for r in rules if r.meta.counts_as_waste}
     with recorded(report, options.history, waste) as remembered:
         written = write_reports(remembered, out_dir, options.formats)
-    return AuditResult(report=remembered, written=written)
+    return AuditResult(remembered, written, remove_stale(out_dir, written))
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,18 @@ def test_console_script_runs_as_a_real_process(tiny_dir: Path, tmp_path: Path) -
     assert done.returncode == 2
     assert done.stderr.startswith("auditor: error: ")
     assert "does not exist" in done.stderr
+
+
+def test_an_earlier_runs_reports_not_written_now_are_removed(
+    tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    base = ["audit", "--input", str(tiny_dir), "--out", str(out), "--no-history"]
+    assert cli.main(base) == 0
+    (out / "notes.txt").write_text("mine")  # not a report: left alone
+    capsys.readouterr()
+    assert cli.main([*base, "--format", "json"]) == 0
+    assert {p.name for p in out.iterdir()} == {"audit.json", "notes.txt"}
+    stderr = capsys.readouterr().err
+    for name in ("audit.html", "audit.xlsx", "findings.csv"):
+        assert f"removed {out / name}: an earlier run's report, not written this time" in stderr

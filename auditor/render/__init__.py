@@ -34,7 +34,7 @@ class Renderer:
     write: Callable[[Report, Path], None]
 
 
-__all__ = ["DEFAULT_FORMATS", "RENDERERS", "Renderer", "write_reports"]
+__all__ = ["DEFAULT_FORMATS", "RENDERERS", "Renderer", "remove_stale", "write_reports"]
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r
@@ -95,3 +95,26 @@ def write_reports(report: Report, out_dir: Path, formats: Iterable[str]) -> list
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+
+
+def remove_stale(out_dir: Path, written: Iterable[Path]) -> list[Path]:
+    """Remove the reports an earlier run left in ``out_dir`` that this run did not write.
+
+    ``--format json`` after a full run would otherwise leave last month's audit.html and
+    audit.xlsx beside this month's audit.json, with nothing to say they are stale. Only the
+    files this tool writes (:data:`RENDERERS`' file names) are touched; anything else in the
+    folder is the user's.
+    """
+    fresh = {p.name for p in written}
+    removed = []
+    for renderer in RENDERERS.values():
+        old = out_dir / renderer.filename
+        if renderer.filename not in fresh and old.is_file():
+            try:
+                old.unlink()
+            except OSError as exc:
+                raise RenderError(
+                    f"{old}: an earlier run's report cannot be removed ({exc.strerror})."
+                ) from exc
+            removed.append(old)
+    return removed
