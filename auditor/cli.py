@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import platformdirs
 
 from auditor import __version__
 from auditor.cli_options import api_options, base_url_option, report_options
 from auditor.cli_types import FilePath, usage_sentence
 from auditor.config import Config, load_config
+from auditor.data import copy_samples, demo_tenant
 from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gates import crossed
 from auditor.history_view import run_history
@@ -35,8 +37,16 @@ from auditor.rules._base import money_text
 from auditor.sources.admin_api import DEFAULT_BASE_URL, AdminApiSource
 from auditor.sources.apikey import resolve_api_key
 
-#: Where ``auditor demo`` finds the bundled demo tenant: the source tree's fixtures/.
-DEMO_TENANT = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+
+def demo_out() -> Path:
+    """Where ``auditor demo`` writes when not told: the user's data folder, not the folder
+    the command runs in (a demo run from anywhere leaves nothing there)."""
+    return platformdirs.user_data_path("seat-auditor") / "demo"
+
+
+def demo_history() -> Path:
+    """The demo's own history, apart from the user's audits."""
+    return platformdirs.user_state_path("seat-auditor") / "demo-history.sqlite"
 
 
 def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:
@@ -261,20 +271,46 @@ def audit(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
-    default=Path("reports/demo"),
-    show_default=True,
-    help="Report folder.",
+    help="Report folder (default: the user's data folder, ~/.local/share/seat-auditor/demo on "
+    "Linux).",
+)
+@click.option(
+    "--copy-to",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Copy the demo tenant, an example settings file and the JSON schema into this folder "
+    "(to try audit on them), then stop.",
 )
 @report_options
-def demo(out_dir: Path, config_path: Path | None, quiet: bool, **flags: Any) -> None:
-    """Run the whole audit on the bundled demo tenant (fixtures/demo)."""
-    if not DEMO_TENANT.is_dir():
-        raise InputError(
-            f"{DEMO_TENANT}: the demo tenant ships with the source checkout; run the demo from "
-            "a clone of the repository (make demo)."
-        )
-    options = _options(_config(config_path), flags)
-    _finish(audit_folder(DEMO_TENANT, out_dir, now=_now(), options=options), options, quiet=quiet)
+def demo(
+    out_dir: Path | None, copy_to: Path | None, config_path: Path | None, quiet: bool, **flags: Any
+) -> None:
+    """Run the whole audit on the bundled demo tenant (Bayline Freight Logistics, 360 users).
+
+    Its history is its own (demo-history.sqlite in the user's state folder) unless --history
+    names one, so the demo never mixes with a real tenant's trend.
+    """
+    if copy_to is not None:
+        try:
+            written = copy_samples(copy_to)
+        except FileExistsError as exc:
+            raise UsageError(
+                f"{exc.args[0]} already exists; --copy-to needs a folder without "
+                "demo, auditor.example.toml and audit.schema.json."
+            ) from exc
+        except OSError as exc:
+            raise InputError(f"{copy_to}: cannot copy the demo files ({exc.strerror}).") from exc
+        for path in written:
+            click.echo(str(path))
+        return
+    config = _config(config_path)
+    if flags["history"] is None and not flags["no_history"] and not (config and config.history):
+        flags["history"] = demo_history()
+    options = _options(config, flags)
+    _finish(
+        audit_folder(demo_tenant(), out_dir or demo_out(), now=_now(), options=options),
+        options,
+        quiet=quiet,
+    )
 
 
 @cli.command()

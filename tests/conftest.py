@@ -16,6 +16,10 @@ from auditor.model import Report, Settings
 from auditor.snapshot import load
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The demo tenant, shipped in the package (auditor/data/demo).
+DEMO = ROOT / "auditor" / "data" / "demo"
+#: audit.json's JSON Schema, shipped in the package.
+SCHEMA_FILE = ROOT / "auditor" / "data" / "audit.schema.json"
 FIXTURES = ROOT / "fixtures"
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 
@@ -118,6 +122,7 @@ def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     the checkout or the user's home."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("SEAT_AUDITOR_HISTORY", raising=False)
 
 

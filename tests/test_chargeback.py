@@ -7,7 +7,7 @@ from pathlib import Path
 
 from auditor.chargeback import NO_SITE, SITE_COLUMNS
 from auditor.model import Report
-from tests.conftest import FIXTURES, SITES, TenantFactory, audit, unit, user
+from tests.conftest import DEMO, SITES, TenantFactory, audit, unit, user
 
 
 def reconciles(report: Report) -> None:
@@ -39,7 +39,7 @@ def test_tiny_example_by_hand(tiny_dir: Path) -> None:
 
 
 def test_demo_reconciles_with_the_summary() -> None:
-    report = audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    report = audit(DEMO, dt.date(2026, 11, 2))
     reconciles(report)
     assert report.sites.site.tolist()[-1] == NO_SITE  # the WA and NJ spares
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from auditor.engine import run
 from auditor.model import Settings
 from auditor.snapshot import load
-from tests.conftest import FIXTURES, NOW, audit, ids
+from tests.conftest import DEMO, FIXTURES, NOW, audit, ids
 
 
 def test_tiny_example_matches_the_hand_worked_findings(tiny_dir: Path) -> None:
@@ -45,8 +45,8 @@ def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
 
 
 def test_demo_matches_its_planted_expectations() -> None:
-    expected = json.loads((FIXTURES / "demo" / "expected.json").read_text())
-    report = audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    expected = json.loads((DEMO / "expected.json").read_text())
+    report = audit(DEMO, dt.date(2026, 11, 2))
     assert dict(report.summary.findings_by_rule) == expected["findings_by_rule"]
     for rule, entity_ids in expected["entity_ids"].items():
         assert ids(report, rule) == sorted(entity_ids), rule

@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -35,7 +36,8 @@ def _console_commands() -> list[list[str]]:
 @pytest.fixture(scope="module")
 def checkout_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of fixtures/, as a clone has it, shared by the examples in README order
-    (``auditor history`` reads what the audit before it recorded)."""
+    (``auditor history`` reads what the audit before it recorded; the examples on
+    ``samples/`` read what ``auditor demo --copy-to samples`` copied)."""
     folder = tmp_path_factory.mktemp("checkout")
     shutil.copytree(ROOT / "fixtures", folder / "fixtures")
     return folder
@@ -68,7 +70,7 @@ def test_readme_example_runs(
         assert cli.main(argv[1:]) == int(expected)
     else:  # the API examples run against the fake 8x8 serving the demo tenant
         monkeypatch.setenv("EIGHTX8_API_KEY", "eght_readme")
-        tenant = tenant_from_snapshot(in_checkout_copy / "fixtures" / "demo")
+        tenant = tenant_from_snapshot(in_checkout_copy / "samples" / "demo")
         with Fake8x8(tenant, api_key="eght_readme") as api:
             at = argv.index("--base-url") + 1
             assert cli.main([*argv[1:at], api.url, *argv[at + 1 :]]) == int(expected)
@@ -78,7 +80,7 @@ def test_readme_example_runs(
         return
     written = out.split()
     assert written or "--quiet" in argv
-    assert all(Path(p).is_file() for p in written)
+    assert all(Path(p).exists() for p in written)  # reports; for --copy-to, the copies
 
 
 def test_python_example_runs(in_checkout_copy: Path) -> None:
@@ -105,3 +107,71 @@ def test_make_targets_named_in_readme_exist() -> None:
         assert re.search(rf"^{re.escape(target)}:", makefile, flags=re.M), target
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _options_table() -> dict[str, set[str]]:
+    """Each option row of the README's tables: the flag and the commands it names."""
+    rows: dict[str, set[str]] = {}
+    for flags, commands in re.findall(r"^\| (`-[^|]*) \| ([^|]*) \|", README, flags=re.M):
+        for flag in re.findall(r"`(-[-\w]+)", flags):
+            rows.setdefault(flag, set()).update(
+                re.findall(r"\b(audit|collect|demo|history)\b", commands)
+            )
+    return rows
+
+
+def test_readme_options_table_matches_each_commands_help() -> None:
+    """Every option row names exactly the commands whose --help lists it; ``--help`` is on
+    every command and ``--version`` only on the group, as the table says."""
+    table = _options_table()
+    actual: dict[str, set[str]] = {}
+    for name, command in cli.cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for flag in param.opts:
+                    actual.setdefault(flag, set()).add(name)
+    actual.pop("--help", None)
+    for flag, commands in actual.items():
+        assert table.get(flag) == commands, f"README says {flag} is for {table.get(flag)}"
+    group = {f for p in cli.cli.params if isinstance(p, click.Option) for f in p.opts}
+    assert "--version" in group
+    assert not any("--version" in c.params for c in cli.cli.commands.values())
+    for name, command in cli.cli.commands.items():
+        assert command.help, f"auditor {name} has no help text"
+        assert f"`auditor {name} --help`" in README
+
+
+def test_cron_script_mails_only_a_crossed_gate_and_failures(tmp_path: Path) -> None:
+    """The README's cron script, run by sh with ``mail`` and ``auditor`` stand-ins: exit 1
+    mails the summary and the gate's reason to finance, exit 2 mails IT, exit 0 mails none."""
+    script = re.search(r"```sh\n(.*?)```", README, flags=re.S)
+    assert script is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    mail = bin_dir / "mail"
+    mail.write_text('#!/bin/sh\n{ echo "SUBJECT $2 TO $3"; cat; } >> "$MAILBOX"\n')
+    mail.chmod(0o755)
+    key = tmp_path / "key"
+    key.write_text("eght_cron\n")
+    results = {}
+    for code in (0, 1, 2):
+        fake = bin_dir / "auditor"
+        fake.write_text(
+            f'#!/bin/sh\necho "summary line $EIGHTX8_API_KEY"\n'
+            f'[ {code} = 1 ] && echo "auditor: gate crossed: waste over 2000" >&2\nexit {code}\n'
+        )
+        fake.chmod(0o755)
+        text = (
+            script.group(1)
+            .replace("/opt/seat-auditor/bin/auditor", str(fake))
+            .replace("/etc/seat-auditor/key", str(key))
+        )
+        mailbox = tmp_path / f"mail-{code}"
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "MAILBOX": str(mailbox)}
+        subprocess.run(["sh", "-c", text], env=env, check=True)
+        results[code] = mailbox.read_text() if mailbox.exists() else ""
+    assert results[0] == ""
+    assert "SUBJECT 8x8 seat waste over budget TO finance@example.com" in results[1]
+    assert "summary line eght_cron" in results[1]
+    assert "gate crossed: waste over 2000" in results[1]
+    assert "SUBJECT seat-auditor failed (exit 2) TO it@example.com" in results[2]

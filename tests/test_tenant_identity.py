@@ -12,7 +12,7 @@ import pytest
 
 from auditor import cli
 from auditor.pipeline import email_domain
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO, FIXTURES
 
 
 def test_most_common_email_domain_first_by_name_among_equals() -> None:
@@ -87,7 +87,7 @@ def test_a_rerun_with_other_settings_says_what_it_replaced(
 def test_as_of_before_collection_or_after_today_is_warned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = FIXTURES / "demo"  # collected 2026-11-02
+    folder = DEMO  # collected 2026-11-02
     base = ["audit", "--input", str(folder), "--no-history", "--format", "json"]
     assert cli.main([*base, "--out", str(tmp_path / "a"), "--as-of", "2026-10-01"]) == 0
     assert "--as-of 2026-10-01 is before the snapshot was collected (2026-11-02)" in (

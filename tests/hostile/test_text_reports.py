@@ -17,7 +17,7 @@ import jsonschema
 import openpyxl
 import pytest
 
-from tests.conftest import FIXTURES, TenantFactory, user
+from tests.conftest import SCHEMA_FILE, TenantFactory, user
 from tests.hostile.conftest import (
     CASE_IDS,
     CASES,
@@ -33,7 +33,7 @@ from tests.hostile.conftest import (
 )
 from tests.rules.test_isolate import contained
 
-SCHEMA = json.loads((FIXTURES.parent / "docs" / "audit.schema.json").read_text())
+SCHEMA = json.loads((SCHEMA_FILE).read_text())
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from auditor.render.charts import MAX_BARS
 from auditor.render.html import MAX_HTML_FINDINGS, render_html, write_html
 from auditor.render.htmlview import rule_groups, typed_rows
 from auditor.render.planview import MAX_HTML_SITES
-from tests.conftest import FIXTURES, audit
+from tests.conftest import DEMO, audit
 from tests.render.conftest import (
     HOSTILE,
     NOTICE,
@@ -211,7 +211,7 @@ def test_page_reads_on_a_phone_and_on_paper(tiny_html: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo_report() -> Report:
-    return audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    return audit(DEMO, dt.date(2026, 11, 2))
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +234,7 @@ def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
 
 
 def test_charts_are_the_same_on_every_run() -> None:
-    report = audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    report = audit(DEMO, dt.date(2026, 11, 2))
     assert render_html(report) == render_html(report)
 
 

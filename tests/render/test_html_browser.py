@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO
 from tests.render.months import tenant_in, two_months
 
 CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
@@ -51,7 +51,7 @@ def browser() -> Iterator[Browser]:
 def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-    result = audit_folder(FIXTURES / "demo", out, now=now, options=AuditOptions(formats=("html",)))
+    result = audit_folder(DEMO, out, now=now, options=AuditOptions(formats=("html",)))
     (page,) = result.written
     return page
 

@@ -13,9 +13,9 @@ from auditor.engine import run
 from auditor.model import Settings
 from auditor.render.json import dumps, report_dict, write_json
 from auditor.snapshot import load
-from tests.conftest import FIXTURES, NOW, audit
+from tests.conftest import DEMO, NOW, SCHEMA_FILE, audit
 
-SCHEMA = json.loads((FIXTURES.parent / "docs" / "audit.schema.json").read_text())
+SCHEMA = json.loads((SCHEMA_FILE).read_text())
 
 
 def test_tiny_report_validates_and_carries_every_contract_key(
@@ -77,7 +77,7 @@ def test_same_inputs_same_bytes(tiny_dir: Path, tmp_path: Path) -> None:
 
 
 def test_added_keys_validate_and_leave_the_contract_keys_alone() -> None:
-    data = report_dict(audit(FIXTURES / "demo", dt.date(2026, 11, 2)))
+    data = report_dict(audit(DEMO, dt.date(2026, 11, 2)))
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
         data
     )
@@ -114,7 +114,7 @@ def test_a_missing_date_is_null_not_nan(tiny_dir: Path, tmp_path: Path) -> None:
 def test_ledger_streamed_from_its_columns_matches_the_records(tmp_path: Path) -> None:
     """write_json writes the ledger from its columns; the text must be what json.dumps of
     each record gives, including text JSON has to escape and unknown values."""
-    report = audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    report = audit(DEMO, dt.date(2026, 11, 2))
     ledger = report.ledger.copy()
     ledger["holder"] = ledger.holder.astype(object)
     ledger.loc[0, "holder"] = 'Ann "A" \\ O\'Brien\x01\u2028 é 😀'

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO
 
 
 def test_libreoffice_converts_the_demo_workbook_to_pdf(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_libreoffice_converts_the_demo_workbook_to_pdf(tmp_path: Path) -> None:
     assert soffice, "soffice is missing: run `make system-deps` (as root) to install LibreOffice"
     now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
     options = AuditOptions(formats=("xlsx",))
-    result = audit_folder(FIXTURES / "demo", tmp_path / "out", now=now, options=options)
+    result = audit_folder(DEMO, tmp_path / "out", now=now, options=options)
     (workbook,) = result.written
     profile = (tmp_path / "lo-profile").as_uri()  # a fresh profile: no state from other runs
     done = subprocess.run(

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from auditor import cli
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO
 from tests.fake_tenants import tenant_from_snapshot
 from tests.sources.conftest import KEY, FakeFactory
 
@@ -65,7 +65,7 @@ def audit_json(args: list[str], out: Path, capsys: pytest.CaptureFixture[str]) -
 
 def demo_copy(tmp_path: Path, edited_after_deactivation: bool) -> Path:
     """The demo tenant; optionally one long-deactivated user was edited 13 days ago."""
-    folder = Path(shutil.copytree(FIXTURES / "demo", tmp_path / "demo"))
+    folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
     if edited_after_deactivation:
         users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
         who = users["User ID"].eq("gwCQSE1k0VSi6JkWNSyhLH")  # deactivated 2025-11-21, holds X4
