@@ -32,6 +32,7 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
     tenant = None if tenant is None else readable(tenant)
     with read_history(path) as history:
         runs = history.runs(tenant)
+        known = history.tenants()
     table = pd.DataFrame(
         {
             "tenant": runs.tenant.astype(str),
@@ -50,6 +51,9 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
     if as_json:
         return json.dumps(rows, indent=2, ensure_ascii=False)
     if not rows:
+        if tenant and known:
+            held = ", ".join(repr(t) for t in known)
+            return f"No audits recorded for {tenant!r} in {path}; it holds {held}."
         return "No audits recorded" + (f" for {tenant!r}." if tenant else ".")
     return _table(rows)
 

@@ -151,7 +151,7 @@ def test_history_command_lists_runs_as_a_table_and_as_json(
     assert lines[0].split()[:2] == ["tenant", "as"]
     assert "2026-10-01" in lines[1]
     assert "82.00" in lines[2]
-    code, out, _ = run(["history", "--json", "--tenant", "tiny"], capsys)
+    code, out, _ = run(["history", "--json", "--tenant", "example.com"], capsys)
     runs = json.loads(out)
     assert [r["as_of"] for r in runs] == ["2026-10-01", "2026-11-01"]
     assert runs[1]["monthly_waste"] == 82.0

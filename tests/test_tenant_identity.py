@@ -97,3 +97,17 @@ def test_as_of_before_collection_or_after_today_is_warned(
     assert "--as-of 2999-01-01 is after today" in capsys.readouterr().err
     assert cli.main([*base, "--out", str(tmp_path / "c"), "--as-of", "2026-11-02"]) == 0
     assert "--as-of" not in capsys.readouterr().err
+
+
+def test_history_for_an_unknown_tenant_names_the_ones_it_holds(
+    tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "h.sqlite"
+    args = ["audit", "--input", str(tiny_dir), "--out", str(tmp_path / "o"),
+            "--history", str(history), "--format", "json"]  # fmt: skip
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    assert cli.main(["history", "--history", str(history), "--tenant", "tiny"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"No audits recorded for 'tiny' in {history}; it holds 'example.com'."
+    )
