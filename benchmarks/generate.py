@@ -4,7 +4,7 @@ Vectorised numpy from one seed, so a million users take seconds and the same siz
 gives the same files. The files use the demo's export-style headers and spellings, so the
 loader's alias matching and normalisation are part of what is measured.
 
-Proportions (from the demo tenant, auditor/data/demo, 360 users): ~7% of users inactive, about half of those
+Proportions (from the demo tenant, 360 users): ~7% of users inactive, about half of those
 still holding a seat; ~5% of active users are Contacts; seat mix VCC Agent 13%, X2 27%,
 X4 46%, X6 2%, X8 (unpriced) 1%; an add-on on ~14% of users; ~4.5% of licenses unassigned,
 ~0.7% suspended; ~2% of assigned licenses carry another state's service address.
