@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from auditor import ledger
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import CONTRACT_ORDER, RESULT_COLUMNS, Rule, discover
 from auditor.snapshot import load
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO, FIXTURES
 
 RULES = discover()
 AS_OF = dt.date(2026, 11, 2)
@@ -34,18 +35,18 @@ def test_metadata_is_complete(item: Rule) -> None:
 
 
 #: Rules about data quality fire where the exports disagree; the demo's exports agree.
-FIRES_ON = {"sources-disagree": "disagree"}
+FIRES_ON = {"sources-disagree": FIXTURES / "disagree"}
 
 
-def _with_ledger(folder: str) -> Snapshot:
+def _with_ledger(folder: Path) -> Snapshot:
     """A loaded snapshot with the ledger the engine builds before any rule runs."""
-    snap = load(FIXTURES / folder)
+    snap = load(folder)
     return replace(snap, ledger=ledger.build(snap, Settings(as_of=AS_OF)))
 
 
 @pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
 def test_fires_on_the_demo_without_touching_the_snapshot(item: Rule) -> None:
-    snap = _with_ledger(FIRES_ON.get(item.meta.id, "demo"))
+    snap = _with_ledger(FIRES_ON.get(item.meta.id, DEMO))
     assert snap.ledger is not None
     before = {name: getattr(snap, name).copy() for name in ("users", "holdings", "pools", "types")}
     before["ledger"] = snap.ledger.rows.copy()
@@ -65,7 +66,7 @@ def test_fires_on_the_demo_without_touching_the_snapshot(item: Rule) -> None:
 
 @pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
 def test_silent_on_the_clean_tenant(item: Rule) -> None:
-    snap = _with_ledger("clean")
+    snap = _with_ledger(FIXTURES / "clean")
     found = item.check(snap, Settings(as_of=AS_OF))
     assert list(found.columns) == list(RESULT_COLUMNS)
     assert found.empty
