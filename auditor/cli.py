@@ -24,7 +24,7 @@ from auditor import __version__
 from auditor.cli_options import api_options, base_url_option, report_options
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, InputError, UsageError
-from auditor.gates import crossed
+from auditor.gates import crossed, notice_crossed
 from auditor.history_view import run_history
 from auditor.model import Report, Severity
 from auditor.options import DEFAULT_HISTORY, AuditOptions, resolve
@@ -112,6 +112,7 @@ def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
         for path in result.written:
             click.echo(str(path))
     reasons = crossed(report, options.fail_on, options.fail_over_waste)
+    reasons += notice_crossed(report, options.fail_before_notice)
     for reason in reasons:
         _say(f"auditor: gate crossed: {reason}")
     if reasons:
@@ -198,6 +199,11 @@ def collect(
 )
 @click.option(
     "--prices", type=click.Path(path_type=Path), help="Price book CSV kept outside the folder."
+)
+@click.option(
+    "--contract",
+    type=click.Path(path_type=Path),
+    help="Contract terms CSV (renewal, notice, buy-out, spares) kept outside the folder.",
 )
 @report_options
 @api_options

@@ -43,7 +43,8 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     """
     rows = ledger_rows(snapshot)
     total = rows.groupby("license_type").size()
-    idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value)]
+    # A seat a spare allowance keeps is unassigned on purpose: not waste, so not here.
+    idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value) & rows.waste]
     hits = idle.groupby("license_type").agg(
         unassigned=("seat_id", "size"), price_cents=("price_cents", "first"), kind=("kind", "first")
     )
