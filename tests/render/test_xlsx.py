@@ -29,6 +29,7 @@ from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
 from auditor.suppress import SUPPRESSED_COLUMNS
 from auditor.tax import TAX_COLUMNS
+from auditor.terms import LEDGER_TERM_COLUMNS, RENEWAL_COLUMNS
 from tests.render.conftest import (
     HOSTILE,
     NOTICE,
@@ -43,18 +44,19 @@ from tests.render.conftest import (
 )
 
 SHEETS = ["Summary", "Findings", "Ledger", "Licenses", "Sites", "Users", "Cancellation",
-          "Reassign", "Tax", "Changes", "Trend", "Suppressions"]  # fmt: skip
+          "Renewals", "Reassign", "Tax", "Changes", "Trend", "Suppressions"]  # fmt: skip
 MONEY = '"USD" #,##0.00'
 DATE = "yyyy-mm-dd"
 
 #: Each data sheet's columns (the report's names, before they become headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Findings": ALL_FINDING_COLUMNS,
-    "Ledger": (*LEDGER_COLUMNS, "price_known"),
+    "Ledger": (*LEDGER_COLUMNS, "price_known", *LEDGER_TERM_COLUMNS),
     "Licenses": (*POOL_COLUMNS, "price_known"),
     "Sites": SITE_COLUMNS,
     "Users": USER_COLUMNS,
     "Cancellation": CANCELLATION_COLUMNS,
+    "Renewals": RENEWAL_COLUMNS,
     "Reassign": PAIRING_COLUMNS,
     "Tax": TAX_COLUMNS,
     "Changes": CHANGE_COLUMNS,
@@ -467,7 +469,7 @@ def test_ledger_table_takes_cents_as_float_or_nullable_int() -> None:
     for cents in (pd.array([1999, 2450, None], dtype="Int64"), [1999.0, 2450.0, float("nan")]):
         ledger = pd.DataFrame({"seat_id": ["a", "b", "c"], "price_cents": cents})
         table = ledger_table(ledger)
-        assert list(table.columns) == [*LEDGER_COLUMNS, "price_known"]
+        assert list(table.columns) == [*LEDGER_COLUMNS, "price_known", *LEDGER_TERM_COLUMNS]
         assert table.monthly_price.tolist()[:2] == [19.99, 24.5]
         assert math.isnan(table.monthly_price.iloc[2])
         assert table.price_known.tolist() == [True, True, False]
