@@ -60,6 +60,7 @@ TERM_COLUMNS: Final = (
 #: after ``LEDGER_COLUMNS``, in this order; the money ones are cents in the engine.
 LEDGER_TERM_COLUMNS: Final = ("keep_reason", *TERM_COLUMNS)
 TERM_MONEY_COLUMNS: Final = frozenset({"buyout_fee", "saving_now", "saving_at_renewal"})
+TERM_DATE_COLUMNS: Final = frozenset({"effective_date", "notice_by"})
 
 NOW: Final = "now"
 RENEWAL: Final = "renewal"
@@ -370,6 +371,7 @@ __all__ = [
     "LEDGER_TERM_COLUMNS",
     "RENEWAL_COLUMNS",
     "TERM_COLUMNS",
+    "TERM_DATE_COLUMNS",
     "TERM_MONEY_COLUMNS",
     "deadline_gate",
     "renewal",

@@ -423,3 +423,25 @@ def test_an_old_history_file_is_migrated_and_records_the_split(
     trend = list(openpyxl.load_workbook("o/audit.xlsx")["Trend"].iter_rows(values_only=True))
     assert trend[0][-2:] == ("Saving now", "Saving at renewal")
     assert trend[-1][-2:] == (238.0, 804.0)
+
+
+def test_config_keys_for_the_contract_spares_and_the_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        tmp_path,
+        f'input = "{DEMO}"\nout = "o"\ncontract = "{CONTRACT}"\nformats = ["json"]\n'
+        '[gates]\nfail_before_notice = 80\n[keep_spares]\n"X4" = 1\n',
+        "auditor.toml",
+    )
+    code, _, err = cli_run(["audit", "--config", str(config), "--no-history"], capsys)
+    assert code == 1
+    assert "--fail-before-notice 80" in err
+    data = json.loads(Path("o/audit.json").read_text())
+    assert data["settings"]["keep_spares"] == {"X4": 1}
+    assert data["bridge"]["spare_seats"] == 3  # X4 from the config, X2 x 2 from the contract
+    assert "contract.csv" in {i["name"] for i in data["inputs"]}
+    bad = write(tmp_path, '[keep_spares]\n"X4" = "five"\n', "bad.toml")
+    code, _, err = cli_run(["audit", "--config", str(bad), "--input", str(DEMO)], capsys)
+    assert code == 2
+    assert "keep_spares.X4 must be a whole number (got 'five')" in err

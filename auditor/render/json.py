@@ -17,7 +17,12 @@ from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.terms import LEDGER_TERM_COLUMNS, RENEWAL_COLUMNS, TERM_MONEY_COLUMNS
+from auditor.terms import (
+    LEDGER_TERM_COLUMNS,
+    RENEWAL_COLUMNS,
+    TERM_DATE_COLUMNS,
+    TERM_MONEY_COLUMNS,
+)
 
 #: The ledger's keys in audit.json: the contract's, then what the contract and the spare
 #: allowance add (null where they do not apply, and on a ledger built without them).
@@ -83,7 +88,7 @@ def ledger_records(ledger: pd.DataFrame) -> list[dict[str, Any]]:
         elif name == "waste":
             values = ledger.waste.astype(bool).tolist()
         else:
-            values = [_iso(v) for v in _term_values(ledger, name).tolist()]
+            values = _term_values(ledger, name).tolist()
         columns[name] = values
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -218,7 +223,7 @@ def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
     elif name == "waste":
         values = ledger.waste.astype(bool)
     else:
-        values = _term_values(ledger, name).map(_iso)
+        values = _term_values(ledger, name)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = pa.concat_arrays([_texts(list(uniques)), pa.array(["null"], type=pa.large_string())])
     codes = np.where(codes < 0, len(uniques), codes)
@@ -233,6 +238,10 @@ def _term_values(ledger: pd.DataFrame, name: str) -> pd.Series:
         cents = ledger[name].astype("Float64")
         return (cents / 100).astype(object).where(cents.notna(), None)
     column = ledger[name].astype(object)
+    if name in TERM_DATE_COLUMNS:  # a handful of distinct dates: ISO text once per date
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = np.array([_iso(v) for v in uniques] + [None], dtype=object)
+        return pd.Series(texts[codes], index=ledger.index, dtype=object)
     return column.where(column.notna(), None)
 
 

@@ -166,9 +166,9 @@ def bridge_rows(report: Report, money: str) -> list[_Row]:
         (SAVING, b.saving / 100, money),
         (ANNUAL_SAVING, b.saving * 12 / 100, money),
     ]
-    rows += contract_rows(report, money)  # the saving now / at renewal, and what it assumes
     if b.unpriced_seats > 0:  # the sentence is the "Price unknown" row, below the chart
         rows.append((UNPRICED, b.unpriced_seats, None))
+    rows += contract_rows(report, money)  # the saving now / at renewal, and what it assumes
     return rows
 
 
