@@ -127,7 +127,9 @@ def run(
         ledger=rows,
         bridge=bridge,
         sites=chargeback.site_table(snapshot, rows, set(open_.id)),
-        cancellation=plan.cancellation(rows, pairs, settings.as_of),
+        cancellation=terms.with_notice(
+            plan.cancellation(rows, pairs, settings.as_of), snapshot.contract, settings.as_of
+        ),
         renewals=terms.renewals(rows, snapshot.contract, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),

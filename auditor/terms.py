@@ -202,6 +202,18 @@ def _figures(term: Term | None, price: int | None, as_of: dt.date) -> dict[str, 
     }
 
 
+def with_notice(table: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date) -> pd.DataFrame:
+    """The Cancellation table with ``notice_effective`` from each type's own notice days.
+
+    A request filed on the audit date stops billing after the contract's notice (30 days
+    without one); whether that costs a buy-out fee is the Renewals table's business.
+    """
+    if contract is None or table.empty:
+        return table
+    notice = table.license_type.map(lambda t: renewal(_term(contract, str(t)), as_of)[1])
+    return table.assign(notice_effective=[as_of + dt.timedelta(days=int(n)) for n in notice])
+
+
 def split(bridge: Bridge, ledger: pd.DataFrame, open_ids: set[str], *, contract: bool) -> Bridge:
     """``bridge`` with its saving split by timing, the fees of filing now, and the spares.
 
@@ -380,4 +392,5 @@ __all__ = [
     "split",
     "timed",
     "timing_text",
+    "with_notice",
 ]

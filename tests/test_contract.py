@@ -220,6 +220,13 @@ def test_the_recommendation_says_when_to_file(timed: Report) -> None:
     assert not plain.recommendation.str.contains("file by").any()
 
 
+def test_the_cancellation_sheet_takes_each_types_notice(timed: Report) -> None:
+    plan = timed.cancellation.set_index("license_type").notice_effective
+    assert plan["VCC Agent"] == dt.date(2027, 1, 1)  # 60 days' notice
+    assert plan["X4"] == dt.date(2026, 12, 2)
+    assert set(audit().cancellation.notice_effective) == {dt.date(2026, 12, 2)}
+
+
 def test_renewal_calendar_per_type(timed: Report) -> None:
     table = timed.renewals.set_index("license_type")
     assert next(iter(timed.renewals.license_type)) == "VCC Agent"  # earliest deadline first
@@ -252,6 +259,7 @@ def test_a_spare_allowance_keeps_exactly_n_seats_out_of_the_waste() -> None:
     assert after.bridge.monthly_cost == before.bridge.monthly_cost
     finding = after.findings.set_index("id").loc["unassigned-billed-seats:X4"]
     assert not set(spare.seat_id) & set(finding.license_ids)
+    assert "3 more are kept as spares (the spare allowance)." in finding.detail
     plan = after.cancellation.set_index("license_type").loc["X4"]
     assert plan.spares_kept == 3
     assert plan.unassigned + plan.held_by_stale_users == (
