@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, chargeback, ledger, plan, spares, suppress, terms
+from auditor import __version__, chargeback, ledger, plan, spares, suppress, terms, terms_text
 from auditor.config import Suppression
 from auditor.frames import member
 from auditor.ledger import Disposition
@@ -99,7 +99,7 @@ def run(
         {"unassigned": _UNASSIGNED, "stale": _STALE, "contact": _CONTACT},
     )
     if snapshot.contract is not None:
-        findings = terms.timing_text(findings, rows, snapshot.currency)
+        findings = terms_text.timing_text(findings, rows, snapshot.currency)
     bridge = terms.split(
         plan.bridge(rows, set(open_.id)),
         rows,

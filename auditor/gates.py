@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from auditor.model import Report, Severity
 from auditor.rules._base import money_text
-from auditor.terms import deadline_gate
+from auditor.terms_text import deadline_gate
 
 
 def crossed(report: Report, fail_on: Severity | None, fail_over_waste: float | None) -> list[str]:
