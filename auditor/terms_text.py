@@ -9,6 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
+from auditor.contract import DEFAULT_NOTICE_DAYS
 from auditor.frames import member
 from auditor.plan import CANCELS
 from auditor.rules._base import isolate, money
@@ -74,6 +75,19 @@ def timing_text(findings: pd.DataFrame, ledger: pd.DataFrame, currency: str) -> 
     per_finding = clause.groupby(first.finding_id.to_numpy()).agg("".join)
     out = findings.copy()
     mine = member(out.id, per_finding.index)
+    # the plan's sentence says 30 days' notice; a finding whose seats all need another
+    # notice under the contract says theirs
+    days = pd.Series(
+        [(a - b).days for a, b in zip(first.effective_date, first.notice_by, strict=True)],
+        index=first.index,
+    )
+    notice = days.groupby(first.finding_id.to_numpy()).agg(["min", "max"])
+    other = notice[notice["min"].eq(notice["max"]) & notice["min"].ne(DEFAULT_NOTICE_DAYS)]
+    for finding_id, n in other["min"].items():
+        at = out.id.eq(str(finding_id))
+        out.loc[at, "recommendation"] = out.recommendation[at].str.replace(
+            f"{DEFAULT_NOTICE_DAYS} days' notice", f"{n} days' notice", regex=False
+        )
     out.loc[mine, "recommendation"] = (
         out.recommendation[mine].astype(str) + out.id[mine].map(per_finding)
     ).to_numpy()

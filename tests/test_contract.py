@@ -216,6 +216,8 @@ def test_the_recommendation_says_when_to_file(timed: Report) -> None:
     assert "file today, even with a buy-out fee of USD 50.00" in x6
     vcc = text["unassigned-billed-seats:VCC Agent"]
     assert "file by 2027-01-15 to stop paying on 2027-03-16 with no buy-out fee" in vcc
+    assert "(60 days' notice;" in vcc
+    assert "30 days' notice" not in vcc
     plain = audit().findings
     assert not plain.recommendation.str.contains("file by").any()
 
