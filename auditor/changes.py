@@ -81,6 +81,8 @@ def with_trend(report: Report, runs: pd.DataFrame) -> Report:
             "monthly_cost": runs.monthly_cost_cents / 100,
             "monthly_waste": runs.monthly_waste_cents / 100,
             "realised_monthly_saving": runs.realised_saving_cents / 100,
+            "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
+            "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
         }
     )
     return dataclasses.replace(report, trend=trend)

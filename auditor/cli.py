@@ -27,7 +27,7 @@ from auditor.cli_types import FilePath, usage_sentence
 from auditor.config import Config, load_config
 from auditor.data import copy_samples, demo_tenant
 from auditor.errors import AuditorError, InputError, UsageError
-from auditor.gates import crossed
+from auditor.gates import crossed, notice_crossed
 from auditor.history_view import run_history
 from auditor.model import Report, Severity
 from auditor.options import DEFAULT_HISTORY_TEXT, HISTORY_ENV, AuditOptions, choose_history, resolve
@@ -128,6 +128,7 @@ def _finish(result: AuditResult, options: AuditOptions, *, quiet: bool) -> None:
         for path in result.removed:
             _say(f"removed {path}: an earlier run's report, not written this time")
     reasons = crossed(report, options.fail_on, options.fail_over_waste)
+    reasons += notice_crossed(report, options.fail_before_notice)
     for reason in reasons:
         _say(f"auditor: gate crossed: {reason}")
     if reasons:
@@ -214,6 +215,11 @@ def collect(
 )
 @click.option(
     "--prices", type=click.Path(path_type=Path), help="Price book CSV kept outside the folder."
+)
+@click.option(
+    "--contract",
+    type=click.Path(path_type=Path),
+    help="Contract terms CSV (renewal, notice, buy-out, spares) kept outside the folder.",
 )
 @report_options
 @api_options

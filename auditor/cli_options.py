@@ -79,6 +79,13 @@ def report_options(command: F) -> F:
             type=Amount(),
             help="Exit 1 when the monthly waste is over this amount.",
         ),
+        click.option(
+            "--fail-before-notice",
+            type=WholeNumber(0),
+            metavar="DAYS",
+            help="Exit 1 when a contract's notice deadline with money on it is at most DAYS "
+            "days after the audit date.",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
     ]
     for decorator in reversed(decorators):

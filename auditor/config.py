@@ -28,9 +28,10 @@ _TOP = {
     "base_url": str,
     "api_key_file": Path,
     "page_size": int,
+    "contract": Path,
 }
 _THRESHOLDS = {"stale_after_days": int, "high_monthly_cost": float, "medium_monthly_cost": float}
-_GATES = {"fail_on": str, "fail_over_waste": float}
+_GATES = {"fail_on": str, "fail_over_waste": float, "fail_before_notice": int}
 _SUPPRESS = {"rule": str, "entity": str, "reason": str, "owner": str, "expires": dt.date}
 _SECTIONS = {"thresholds": _THRESHOLDS, "gates": _GATES}
 
@@ -71,6 +72,10 @@ class Config:
     fail_on: Severity | None = None
     fail_over_waste: float | None = None
     suppressions: tuple[Suppression, ...] = field(default=())
+    contract: Path | None = None
+    fail_before_notice: int | None = None
+    #: ``[keep_spares]``: license type = spare seats kept on purpose.
+    keep_spares: tuple[tuple[str, int], ...] = field(default=())
 
 
 def load_config(path: Path) -> Config:
@@ -90,10 +95,12 @@ def load_config(path: Path) -> Config:
             values.update(_section(path, key, value, _SECTIONS[key], base))
         elif key == "suppress":
             values["suppressions"] = _suppressions(path, value)
+        elif key == "keep_spares":
+            values["keep_spares"] = _spares(path, value)
         elif key in _TOP:
             values[key] = _typed(path, key, value, _TOP[key], base)
         else:
-            raise InputError(_unknown(path, key, [*_TOP, *_SECTIONS, "suppress"]))
+            raise InputError(_unknown(path, key, [*_TOP, *_SECTIONS, "suppress", "keep_spares"]))
     if "formats" in values:
         values["formats"] = tuple(_strings(path, "formats", values["formats"]))
     if "fail_on" in values:
@@ -187,3 +194,13 @@ def _suppressions(path: Path, entries: object) -> tuple[Suppression, ...]:
             )
         )
     return tuple(found)
+
+
+def _spares(path: Path, table: object) -> tuple[tuple[str, int], ...]:
+    """``[keep_spares]``: each key a license type, each value a whole number of seats."""
+    if not isinstance(table, dict):
+        raise InputError(f"{path}: [keep_spares] must be a table (license type = seats).")
+    return tuple(
+        (str(name), _typed(path, f"keep_spares.{name}", count, int, path.parent))
+        for name, count in table.items()
+    )

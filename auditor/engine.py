@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, chargeback, ledger, plan, suppress
+from auditor import __version__, chargeback, ledger, plan, spares, suppress, terms, terms_text
 from auditor.config import Suppression
 from auditor.frames import member
 from auditor.ledger import Disposition
@@ -22,6 +22,7 @@ from auditor.model import (
     POOL_COLUMNS,
     Bridge,
     Kind,
+    Ledger,
     Report,
     Settings,
     Severity,
@@ -61,7 +62,9 @@ def run(
     findings table, flagged, and their seats are kept (action ``keep``), in no saving.
     """
     rules = discover() if rules is None else rules
-    snapshot = replace(snapshot, ledger=ledger.build(snapshot, settings))
+    snapshot = replace(
+        snapshot, ledger=_with_spares(ledger.build(snapshot, settings), snapshot, settings)
+    )
     frames: list[pd.DataFrame] = []
     skipped: list[SkippedRule] = []
     warnings = list(snapshot.warnings)
@@ -87,6 +90,7 @@ def run(
     contacts = open_.entity_id[open_.rule.eq(_CONTACT) & open_.severity.eq(Severity.MEDIUM.value)]
     kept = set(findings.id[findings.suppressed])
     rows = plan.act(rows, snapshot.users, contacts, kept)
+    rows = terms.timed(rows, snapshot.contract, settings.as_of)
     findings = plan.recommend(
         findings,
         rows,
@@ -94,7 +98,14 @@ def run(
         snapshot.currency,
         {"unassigned": _UNASSIGNED, "stale": _STALE, "contact": _CONTACT},
     )
-    bridge = plan.bridge(rows, set(open_.id))
+    if snapshot.contract is not None:
+        findings = terms_text.timing_text(findings, rows, snapshot.currency)
+    bridge = terms.split(
+        plan.bridge(rows, set(open_.id)),
+        rows,
+        set(open_.id),
+        contract=snapshot.contract is not None,
+    )
     pools = _pools(snapshot, rows, set(open_.id))
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
     pairs = plan.pairings(rows, snapshot.users)
@@ -116,10 +127,21 @@ def run(
         ledger=rows,
         bridge=bridge,
         sites=chargeback.site_table(snapshot, rows, set(open_.id)),
-        cancellation=plan.cancellation(rows, pairs, settings.as_of),
+        cancellation=terms.with_notice(
+            plan.cancellation(rows, pairs, settings.as_of), snapshot.contract, settings.as_of
+        ),
+        renewals=terms.renewals(rows, snapshot.contract, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
     )
+
+
+def _with_spares(built: Ledger, snapshot: Snapshot, settings: Settings) -> Ledger:
+    """The ledger with the spare allowance's seats kept, out of the waste, before any rule."""
+    allowed = spares.allowance(
+        dict(settings.keep_spares), snapshot.contract, snapshot.types.license_type
+    )
+    return replace(built, rows=spares.set_aside(built.rows, allowed))
 
 
 def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -134,7 +156,7 @@ def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
     finding = pd.Series(None, index=rows.index, dtype=object)
     finding[unassigned] = _UNASSIGNED + ":" + rows.license_type[unassigned].astype(str)
     finding[stale] = _STALE + ":" + rows.holder[stale].astype(str)
-    finding = finding.where(member(finding.fillna(""), ids), None)
+    finding = finding.where(member(finding.fillna(""), ids) & rows.waste, None)
     return rows.assign(finding_id=finding, waste=rows.waste & finding.notna())
 
 

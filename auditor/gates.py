@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from auditor.model import Report, Severity
 from auditor.rules._base import money_text
+from auditor.terms_text import deadline_gate
 
 
 def crossed(report: Report, fail_on: Severity | None, fail_over_waste: float | None) -> list[str]:
@@ -31,3 +32,14 @@ def crossed(report: Report, fail_on: Severity | None, fail_over_waste: float | N
                 f"{money_text(limit, report.currency)} (--fail-over-waste {fail_over_waste:g})."
             )
     return reasons
+
+
+def notice_crossed(report: Report, days: int | None) -> list[str]:
+    """``--fail-before-notice``: a contract's notice deadline, with seats to stop, is near.
+
+    Only types with a term count (without a contract nothing has a deadline); a deadline
+    already past is not "within" the days: the seats then wait for the next renewal.
+    """
+    if days is None:
+        return []
+    return deadline_gate(report.renewals, report.as_of, days)

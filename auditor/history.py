@@ -78,6 +78,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN settings TEXT;
     """,
+    # 3: the saving the contract allows now and at renewal (NULL on runs recorded before),
+    # so the trend shows a missed notice deadline as money moving from now to later.
+    """
+    ALTER TABLE runs ADD COLUMN saving_now_cents INTEGER;
+    ALTER TABLE runs ADD COLUMN saving_at_renewal_cents INTEGER;
+    ALTER TABLE runs ADD COLUMN buyout_fees_cents INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -169,6 +176,12 @@ class History:
             ),
         )
         run_id = cursor.lastrowid
+        b = report.bridge
+        self._db.execute(
+            "UPDATE runs SET saving_now_cents = ?, saving_at_renewal_cents = ?, "
+            "buyout_fees_cents = ? WHERE id = ?",
+            (b.saving_now, b.saving_at_renewal, b.buyout_fees, run_id),
+        )
         pools = report.pools
         price = pools.monthly_price.astype("Float64") * 100
         self._db.executemany(
@@ -213,7 +226,8 @@ class History:
         """Every recorded run (of ``tenant`` when given), oldest first."""
         query = (
             "SELECT tenant, as_of, generated_at, currency, users, findings, suppressed, "
-            "monthly_cost_cents, monthly_waste_cents, realised_saving_cents FROM runs"
+            "monthly_cost_cents, monthly_waste_cents, realised_saving_cents, saving_now_cents, "
+            "saving_at_renewal_cents, buyout_fees_cents FROM runs"
         )
         params: tuple[str, ...] = ()
         if tenant is not None:

@@ -45,6 +45,9 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
             "monthly_cost": runs.monthly_cost_cents / 100,
             "monthly_waste": runs.monthly_waste_cents / 100,
             "realised_monthly_saving": pd.to_numeric(runs.realised_saving_cents) / 100,
+            # the contract's split of the saving (null on runs recorded before it existed)
+            "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
+            "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
         }
     ).astype(object)
     rows = cast("list[dict[str, object]]", table.where(table.notna(), None).to_dict("records"))

@@ -71,15 +71,20 @@ class Settings:
     #: ``medium_monthly_cost``, low below it.
     high_monthly_cost: float = 100.0
     medium_monthly_cost: float = 20.0
+    #: Unassigned seats kept on purpose, per license type (the config's ``keep_spares``).
+    keep_spares: tuple[tuple[str, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        """The settings as written into audit.json."""
-        return {
+        """The settings as written into audit.json (``keep_spares`` only when set)."""
+        out: dict[str, Any] = {
             "as_of": self.as_of.isoformat(),
             "stale_after_days": self.stale_after_days,
             "high_monthly_cost": self.high_monthly_cost,
             "medium_monthly_cost": self.medium_monthly_cost,
         }
+        if self.keep_spares:
+            out["keep_spares"] = dict(self.keep_spares)
+        return out
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,8 @@ class Snapshot:
     #: The seat ledger for one audit's settings: built by the engine before any rule runs,
     #: None on a snapshot straight from the loader.
     ledger: Ledger | None = field(default=None, repr=False)
+    #: contract.csv's terms (``CONTRACT_COLUMNS`` in :mod:`auditor.contract`), or None.
+    contract: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,17 @@ class Bridge:
     kept: int
     open_waste: int
     unpriced_seats: int
+    #: The saving split by when each seat is best stopped (see :mod:`auditor.terms`):
+    #: saving_now + saving_at_renewal = the saving; ``buyout_fees`` is what stopping the
+    #: ``saving_now`` seats early costs, once.
+    saving_now: int = 0
+    saving_at_renewal: int = 0
+    buyout_fees: int = 0
+    #: Seats a spare allowance keeps (part of ``in_use``: out of the waste by decision).
+    spares: int = 0
+    spare_seats: int = 0
+    #: False: no contract file was given, so the saving assumes no buy-out fee.
+    contract_given: bool = False
 
     @property
     def saving(self) -> int:
@@ -283,6 +301,9 @@ class Report:
     #: Per license type: unassigned seats, Contacts who could take one, seats to cancel and the
     #: saving (see auditor.plan).
     cancellation: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Per license type with seats to cancel: renewal date, notice deadline, seats and saving
+    #: (see auditor.terms).
+    renewals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: Contacts who expect service, each paired with an unassigned seat taxed in their state.
     pairings: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: Licenses taxed for the wrong place: service address beside the site's (see auditor.tax).

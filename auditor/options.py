@@ -100,6 +100,12 @@ class AuditOptions:
     history_note: str | None = None
     fail_on: Severity | None = None
     fail_over_waste: float | None = None
+    #: contract.csv outside the snapshot folder (the folder's own is read when present).
+    contract: Path | None = None
+    #: Unassigned seats kept on purpose, per license type (over the contract's ``spares``).
+    keep_spares: tuple[tuple[str, int], ...] = ()
+    #: Exit 1 when a notice deadline with money on it is this many days away or fewer.
+    fail_before_notice: int | None = None
 
 
 def _pick(flag: T | None, configured: T | None, default: T) -> T:
@@ -121,6 +127,8 @@ def resolve(
     no_history: bool = False,
     fail_on: Severity | None = None,
     fail_over_waste: float | None = None,
+    contract: Path | None = None,
+    fail_before_notice: int | None = None,
     env: Mapping[str, str] | None = None,
 ) -> AuditOptions:
     """Merge the flags a user typed (None: not typed) over ``config`` over the defaults;
@@ -144,4 +152,7 @@ def resolve(
         history_note=chosen_history.note,
         fail_on=_pick(fail_on, c.fail_on, None),
         fail_over_waste=_pick(fail_over_waste, c.fail_over_waste, None),
+        contract=_pick(contract, c.contract, None),
+        keep_spares=c.keep_spares,
+        fail_before_notice=_pick(fail_before_notice, c.fail_before_notice, None),
     )

@@ -59,12 +59,19 @@ def audit_folder(
     scratch folder's users and sites came from, for messages (see :func:`load`).
     """
     options = options or AuditOptions()
-    snapshot = load(input_dir, licenses=options.licenses, prices=options.prices, origin=origin)
+    snapshot = load(
+        input_dir,
+        licenses=options.licenses,
+        prices=options.prices,
+        origin=origin,
+        contract=options.contract,
+    )
     settings = Settings(
         as_of=options.as_of or snapshot.collected_at or now.date(),
         stale_after_days=options.stale_after_days,
         high_monthly_cost=options.high_monthly_cost,
         medium_monthly_cost=options.medium_monthly_cost,
+        keep_spares=options.keep_spares,
     )
     rules = discover()
     check_rules(options.suppressions, [r.meta.id for r in rules])

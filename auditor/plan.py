@@ -125,6 +125,8 @@ def act(
         Action.CANCEL.value,
     ).astype(object)
     action[~waste] = None
+    if "keep_reason" in ledger:  # a spare allowance keeps these, outside the waste
+        action[ledger.keep_reason.notna().to_numpy()] = Action.KEEP.value
     return ledger.assign(action=action, to_user=given.astype(object).where(given.notna(), None))
 
 
@@ -220,8 +222,12 @@ def pairings(ledger: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
 
 
 def cancellation(ledger: pd.DataFrame, pairs: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Per license type with waste seats: what is reassigned, cancelled and kept, and the saving."""
-    waste = ledger[ledger.waste]
+    """Per license type with waste seats: what is reassigned, cancelled and kept, and the saving.
+
+    Seats a spare allowance keeps are counted with the unassigned ones and in ``spares_kept``.
+    """
+    spare = ledger.keep_reason.notna() if "keep_reason" in ledger else False
+    waste = ledger[ledger.waste | spare]
     if waste.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CANCELLATION_COLUMNS})
     cancels = waste.action.isin(CANCELS)

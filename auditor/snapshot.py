@@ -17,6 +17,7 @@ import pandas as pd
 
 from auditor import normalize as norm
 from auditor.catalogue import Catalogue, load_prices
+from auditor.contract import load_contract
 from auditor.csvio import input_file, read_table
 from auditor.errors import InputError
 from auditor.frames import member
@@ -37,8 +38,10 @@ def load(
     licenses: Path | None = None,
     prices: Path | None = None,
     origin: str | None = None,
+    contract: Path | None = None,
 ) -> Snapshot:
-    """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own.
+    """Read and validate a snapshot folder; ``licenses``/``prices``/``contract`` replace the
+    folder's own (contract.csv is optional: without one, no renewal or buy-out is known).
 
     ``origin`` says where the folder's users and sites came from (the API's URL) when the
     folder is only a scratch copy: messages then name it instead of a path that is gone by
@@ -86,6 +89,11 @@ def load(
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
         inputs.append(input_file(manifest_path))
+    contract_path = contract or directory / "contract.csv"
+    terms = None
+    if contract is not None or contract_path.exists():
+        terms = load_contract(contract_path, catalogue, types.license_type)
+        inputs.append(input_file(contract_path))
     return Snapshot(
         users=users,
         sites=sites,
@@ -101,6 +109,7 @@ def load(
         collected_at=_collected_at(manifest, manifest_path),
         inputs=tuple(inputs),
         warnings=tuple(warnings),
+        contract=terms,
     )
 
 

@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
 from auditor.render.charts import report_charts
+from auditor.render.contractview import contract_view
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
 from auditor.render.planview import (
@@ -60,6 +61,7 @@ def render_html(report: Report) -> str:
         report=report,
         summary=report.summary,
         bridge=bridge_view(report.bridge),
+        contract=contract_view(report),
         rows=shown,
         total_findings=len(findings),
         omitted=max(0, len(findings) - len(shown)),

@@ -17,6 +17,16 @@ from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.terms import (
+    LEDGER_TERM_COLUMNS,
+    RENEWAL_COLUMNS,
+    TERM_DATE_COLUMNS,
+    TERM_MONEY_COLUMNS,
+)
+
+#: The ledger's keys in audit.json: the contract's, then what the contract and the spare
+#: allowance add (null where they do not apply, and on a ledger built without them).
+JSON_LEDGER_COLUMNS: Final = (*LEDGER_COLUMNS, *LEDGER_TERM_COLUMNS)
 
 SCHEMA_VERSION = 2
 
@@ -72,14 +82,13 @@ def ledger_records(ledger: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     price = ledger.price_cents.astype("Float64") / 100
     columns: dict[str, list[Any]] = {}
-    for name in LEDGER_COLUMNS:
+    for name in JSON_LEDGER_COLUMNS:
         if name == "monthly_price":
             values = price.astype(object).where(price.notna(), None).tolist()
         elif name == "waste":
             values = ledger.waste.astype(bool).tolist()
         else:
-            column = ledger[name].astype(object)
-            values = column.where(column.notna(), None).tolist()
+            values = _term_values(ledger, name).tolist()
         columns[name] = values
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -98,7 +107,27 @@ def bridge_dict(bridge: Bridge) -> dict[str, Any]:
         "open_waste": bridge.open_waste / 100,
         "monthly_saving": bridge.saving / 100,
         "unpriced_seats": bridge.unpriced_seats,
+        "saving_now": bridge.saving_now / 100,
+        "saving_at_renewal": bridge.saving_at_renewal / 100,
+        "buyout_fees": bridge.buyout_fees / 100,
+        "spares": bridge.spares / 100,
+        "spare_seats": bridge.spare_seats,
+        "contract_given": bridge.contract_given,
+        "saving_note": saving_note(bridge),
     }
+
+
+def saving_note(bridge: Bridge) -> str:
+    """The bridge's own sentence on what the saving assumes (every renderer shows it)."""
+    if not bridge.contract_given:
+        return (
+            "No contract file was given, so this saving assumes no buy-out fee and no term: "
+            "every cancellation stops billing after the notice period."
+        )
+    return (
+        "Split by the contract: seats best stopped now (after their buy-out fees) and seats "
+        "best stopped at their renewal, with no fee."
+    )
 
 
 def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
@@ -146,6 +175,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
         "bridge": bridge_dict(report.bridge),
         "sites": _records(report.sites, SITE_COLUMNS),
         "cancellation": _records(report.cancellation, CANCELLATION_COLUMNS),
+        "renewals": _records(report.renewals, RENEWAL_COLUMNS),
         "pairings": _records(report.pairings, PAIRING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "changes": _changes(report),
@@ -173,7 +203,7 @@ def ledger_lines(ledger: pd.DataFrame) -> pa.Array:
     codes take their text, and Arrow joins the columns. A million seats as dicts cost seconds
     and gigabytes (a dict per row); this costs one string per row.
     """
-    names = sorted(LEDGER_COLUMNS)
+    names = sorted(JSON_LEDGER_COLUMNS)
     pieces: list[Any] = []
     for position, name in enumerate(names):
         key = ("{" if position == 0 else ", ") + json.dumps(name) + ": "
@@ -193,12 +223,26 @@ def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
     elif name == "waste":
         values = ledger.waste.astype(bool)
     else:
-        column = ledger[name].astype(object)
-        values = column.where(column.notna(), None)
+        values = _term_values(ledger, name)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = pa.concat_arrays([_texts(list(uniques)), pa.array(["null"], type=pa.large_string())])
     codes = np.where(codes < 0, len(uniques), codes)
     return table.take(pa.array(codes))
+
+
+def _term_values(ledger: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` as JSON values: None where missing, money from the cents columns."""
+    if name not in ledger:
+        return pd.Series(None, index=ledger.index, dtype=object)
+    if name in TERM_MONEY_COLUMNS:
+        cents = ledger[name].astype("Float64")
+        return (cents / 100).astype(object).where(cents.notna(), None)
+    column = ledger[name].astype(object)
+    if name in TERM_DATE_COLUMNS:  # a handful of distinct dates: ISO text once per date
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = np.array([_iso(v) for v in uniques] + [None], dtype=object)
+        return pd.Series(texts[codes], index=ledger.index, dtype=object)
+    return column.where(column.notna(), None)
 
 
 #: What JSON must escape in a string: the quote, the backslash and the control characters.

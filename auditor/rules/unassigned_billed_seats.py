@@ -43,7 +43,8 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     """
     rows = ledger_rows(snapshot)
     total = rows.groupby("license_type").size()
-    idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value)]
+    # A seat a spare allowance keeps is unassigned on purpose: not waste, so not here.
+    idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value) & rows.waste]
     hits = idle.groupby("license_type").agg(
         unassigned=("seat_id", "size"), price_cents=("price_cents", "first"), kind=("kind", "first")
     )
@@ -68,6 +69,12 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + money(cost, currency)
         + " in all) until it is cancelled."
     )
+    if "keep_reason" in rows:  # spares kept by an allowance: said, never counted
+        spares = rows[rows.keep_reason.notna()].groupby("license_type").size()
+        kept = hits.license_type.map(spares).fillna(0).astype("int64")
+        verb = pd.Series("are", index=kept.index).where(kept.ne(1), "is")
+        note = " " + kept.astype(str) + " more " + verb + " kept as spares (the spare allowance)."
+        hits["detail"] = hits.detail + note.where(kept.gt(0), "")
     hits["recommendation"] = (
         "Give these to users who need a seat before buying more, and file a partial "
         "cancellation request with 8x8 for the rest (30 days' notice)."

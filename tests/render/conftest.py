@@ -34,6 +34,7 @@ from auditor.model import (
 )
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.tax import TAX_COLUMNS
+from auditor.terms import RENEWAL_COLUMNS
 
 AS_OF = dt.date(2026, 11, 1)
 GENERATED_AT = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
@@ -195,6 +196,17 @@ TINY_CANCELLATION: tuple[tuple[Any, ...], ...] = (
     ("X2", "seat", 1, 1, 1, 0, 1, 0, 24.0, 24.0, 288.0, NOTICE, "L3"),
     ("X4", "seat", 1, 0, 0, 0, 1, 0, 34.0, 34.0, 408.0, NOTICE, "L6"),
 )
+
+RENEWAL = dt.date(2027, 3, 16)
+
+#: A renewal calendar for the tiny tenant's two cancelled seats under a contract renewing on
+#: 2027-03-16: X2 stopped at renewal, X4 now (a fixed fee).
+TINY_RENEWALS: tuple[tuple[Any, ...], ...] = (
+    ("X2", RENEWAL, dt.date(2027, 2, 14), 30, True, "remaining-months", 1, 0, 1, 24.0, 288.0,
+     0.0),
+    ("X4", RENEWAL, dt.date(2027, 2, 14), 30, True, "fixed fee 50.00 per seat", 1, 1, 0, 34.0,
+     408.0, 50.0),
+)  # fmt: skip
 
 #: The ledger's columns as ``Report.ledger`` holds them: prices in nullable integer cents.
 LEDGER_FRAME_COLUMNS: tuple[str, ...] = tuple(
@@ -358,6 +370,7 @@ def make_report(
         bridge=TINY_BRIDGE,
         sites=frame(SITE_COLUMNS, TINY_SITES),
         cancellation=frame(CANCELLATION_COLUMNS, TINY_CANCELLATION),
+        renewals=frame(RENEWAL_COLUMNS, TINY_RENEWALS),
         pairings=frame(PAIRING_COLUMNS, []),
         tax=frame(TAX_COLUMNS, TINY_TAX),
     )
@@ -390,7 +403,9 @@ def hostile_report() -> Report:
         for t in HOSTILE
     ]  # fmt: skip
     tax = [(t, t, "ASSIGNED", t, t, t, 10.0, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
+    renewals = [(t, RENEWAL, NOTICE, 30, True, t, 1, 0, 1, 10.0, 120.0, 0.0) for t in HOSTILE]
     return make_report(
+        renewals=frame(RENEWAL_COLUMNS, renewals),
         findings=rows,
         pools=pools,
         sites=frame(SITE_COLUMNS, sites),

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
-from tests.conftest import DEMO
+from tests.conftest import DEMO, FIXTURES
 from tests.render.months import tenant_in, two_months
 
 CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
@@ -296,3 +296,40 @@ def test_suppressed_rows_stay_grey_and_labelled_on_paper(
     white = open_row.locator("td").nth(1).evaluate("td => getComputedStyle(td).backgroundColor")
     assert white != grey
     page.close()
+
+
+@pytest.fixture(scope="module")
+def contract_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with fixtures/contract/contract.csv: a renewal, buy-outs and two spares."""
+    out = tmp_path_factory.mktemp("contract")
+    now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+    options = AuditOptions(formats=("html",), contract=FIXTURES / "contract" / "contract.csv")
+    (page,) = audit_folder(DEMO, out, now=now, options=options).written
+    return page
+
+
+def test_the_bridge_splits_the_saving_now_and_at_renewal(
+    browser: Browser, contract_page: Path, demo_page: Path
+) -> None:
+    seen = visit(browser, contract_page)
+    page = seen.page
+    assert seen.errors == []
+    cents = {
+        key: int(page.locator(f"#bridge [data-contract={key}]").get_attribute("data-cents") or -1)
+        for key in ("saving", "now", "at-renewal", "spares")
+    }
+    assert cents["now"] + cents["at-renewal"] == cents["saving"] == 104200
+    assert cents["spares"] == 4800
+    assert page.locator("[data-contract=now]").inner_text() == "USD 238.00"
+    calendar = page.locator("#bridge #renewals-table")
+    assert calendar.is_visible()
+    assert (
+        calendar.locator("tbody tr")
+        .first.inner_text()
+        .startswith("VCC Agent\t2027-03-16\t2027-01-15")
+    )
+    page.close()
+    plain = visit(browser, demo_page).page
+    assert "assumes no buy-out fee" in plain.locator("#saving-note").inner_text()
+    assert plain.locator("#renewals-table").count() == 0
+    plain.close()

@@ -29,6 +29,7 @@ from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
 from auditor.suppress import SUPPRESSED_COLUMNS
 from auditor.tax import TAX_COLUMNS
+from auditor.terms import LEDGER_TERM_COLUMNS, RENEWAL_COLUMNS
 from tests.render.conftest import (
     HOSTILE,
     NOTICE,
@@ -43,18 +44,19 @@ from tests.render.conftest import (
 )
 
 SHEETS = ["Summary", "Findings", "Ledger", "Licenses", "Sites", "Users", "Cancellation",
-          "Reassign", "Tax", "Changes", "Trend", "Suppressions"]  # fmt: skip
+          "Renewals", "Reassign", "Tax", "Changes", "Trend", "Suppressions"]  # fmt: skip
 MONEY = '"USD" #,##0.00'
 DATE = "yyyy-mm-dd"
 
 #: Each data sheet's columns (the report's names, before they become headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Findings": ALL_FINDING_COLUMNS,
-    "Ledger": (*LEDGER_COLUMNS, "price_known"),
+    "Ledger": (*LEDGER_COLUMNS, "price_known", *LEDGER_TERM_COLUMNS),
     "Licenses": (*POOL_COLUMNS, "price_known"),
     "Sites": SITE_COLUMNS,
     "Users": USER_COLUMNS,
     "Cancellation": CANCELLATION_COLUMNS,
+    "Renewals": RENEWAL_COLUMNS,
     "Reassign": PAIRING_COLUMNS,
     "Tax": TAX_COLUMNS,
     "Changes": CHANGE_COLUMNS,
@@ -68,15 +70,17 @@ WORK = ["Owner", "Decision", "Due"]
 
 #: What each typed column must hold: money in the currency format, whole counts, dates.
 MONEY_COLUMNS = {"monthly_cost", "monthly_price", "monthly_waste", "annual_waste",
-                 "monthly_saving", "annual_saving", "realised_monthly_saving"}  # fmt: skip
+                 "monthly_saving", "annual_saving", "realised_monthly_saving",
+                 "buyout_fee", "buyout_fees", "saving_now", "saving_at_renewal"}  # fmt: skip
 COUNT_COLUMNS = {"total", "assigned", "unassigned", "suspended", "holders", "users", "seats",
                  "seats_unassigned", "stale_seats", "unpriced_seats", "seat_count",
                  "reassign_to_contacts", "reassign_same_state", "seats_to_cancel",
                  "held_by_stale_users", "spares_kept", "findings", "suppressed_findings",
-                 "days_open"}  # fmt: skip
+                 "days_open", "notice_days", "cancel_now", "cancel_at_renewal"}  # fmt: skip
 DATE_COLUMNS = {"created_at", "last_updated_at", "deactivated_at", "notice_effective",
-                "first_seen", "suppression_expires", "as_of", "expires"}  # fmt: skip
-BOOL_COLUMNS = {"cost_known", "price_known", "suppressed", "waste", "same_state"}
+                "first_seen", "suppression_expires", "as_of", "expires", "renewal_date",
+                "notice_by", "effective_date"}  # fmt: skip
+BOOL_COLUMNS = {"cost_known", "price_known", "suppressed", "waste", "same_state", "auto_renew"}
 
 
 def written(report: Report, tmp_path: Path) -> Workbook:
@@ -180,16 +184,17 @@ def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:
 
 def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
     assert tiny_wb["Findings"].tables["Findings"].ref == "A1:T8"
-    assert tiny_wb["Ledger"].tables["Ledger"].ref == "A1:N7"  # a row per billed license
+    assert tiny_wb["Ledger"].tables["Ledger"].ref == "A1:U7"  # a row per billed license
     assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
     assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
     assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
     assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:P3"
+    assert tiny_wb["Renewals"].tables["Renewals"].ref == "A1:L3"
     assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:L2"  # no pair: one blank row
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
     # no history and nothing suppressed: a header and one blank row each
     assert tiny_wb["Changes"].tables["Changes"].ref == "A1:J2"
-    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:F2"
+    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:H2"
     assert tiny_wb["Suppressions"].tables["Suppressions"].ref == "A1:I2"
 
 
@@ -212,8 +217,9 @@ def assert_typed(ws: Worksheet, columns: tuple[str, ...], *, optional: frozenset
             assert all(c.data_type == "s" for c in values), name
 
 
-#: Findings columns a report without history or suppressions leaves empty.
-LATER = frozenset({"first_seen", "days_open", "suppression_expires"})
+#: Findings columns a report without history or suppressions leaves empty, and the ledger
+#: columns only a seat to cancel under a contract fills (the tiny ledger has none).
+LATER = frozenset({"first_seen", "days_open", "suppression_expires", *LEDGER_TERM_COLUMNS})
 
 
 @pytest.mark.parametrize("sheet", [s for s in COLUMNS if s not in HISTORY_SHEETS])
@@ -467,7 +473,7 @@ def test_ledger_table_takes_cents_as_float_or_nullable_int() -> None:
     for cents in (pd.array([1999, 2450, None], dtype="Int64"), [1999.0, 2450.0, float("nan")]):
         ledger = pd.DataFrame({"seat_id": ["a", "b", "c"], "price_cents": cents})
         table = ledger_table(ledger)
-        assert list(table.columns) == [*LEDGER_COLUMNS, "price_known"]
+        assert list(table.columns) == [*LEDGER_COLUMNS, "price_known", *LEDGER_TERM_COLUMNS]
         assert table.monthly_price.tolist()[:2] == [19.99, 24.5]
         assert math.isnan(table.monthly_price.iloc[2])
         assert table.price_known.tolist() == [True, True, False]

@@ -22,6 +22,7 @@ from auditor.pipeline import AuditResult, audit_folder
 from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
+from auditor.terms import LEDGER_TERM_COLUMNS
 from tests.conftest import NOW, TenantFactory, user
 from tests.render.conftest import make_report
 from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
@@ -69,7 +70,10 @@ def test_headers_and_typed_cells(wb: Workbook, sheet: str) -> None:
     assert header(ws) == [label(c) for c in COLUMNS[sheet]]
     assert list(ws.tables) == [sheet]
     assert ws.freeze_panes == "A2"
-    assert_typed(ws, COLUMNS[sheet], optional=frozenset({"expires"}))
+    # a seat to cancel carries the contract's columns only where one was given; runs
+    # recorded before the contract have no split saving
+    contract = {"expires", "saving_now", "saving_at_renewal", *LEDGER_TERM_COLUMNS}
+    assert_typed(ws, COLUMNS[sheet], optional=frozenset(contract))
 
 
 def test_findings_carry_suppression_first_seen_and_days_open(wb: Workbook) -> None:
@@ -103,7 +107,7 @@ def test_ledger_sheet_is_the_reports_ledger_row_for_row(
     ws = wb["Ledger"]
     assert len(ledger) > 0
     assert ws.max_row - 1 == len(ledger)
-    assert ws.tables["Ledger"].ref == f"A1:N{ws.max_row}"
+    assert ws.tables["Ledger"].ref == f"A1:U{ws.max_row}"
     assert [c.value for c in column(ws, "seat_id")] == ledger.seat_id.tolist()
     prices = [cents(c) for c in column(ws, "monthly_price")]  # money cells, or empty
     known = ledger.price_cents.astype("Float64")
@@ -161,15 +165,15 @@ def test_trend_has_a_typed_row_per_audit(wb: Workbook) -> None:
     ws = wb["Trend"]
     assert header(ws) == [
         "As of", "Findings", "Suppressed findings", "Monthly cost", "Monthly waste",
-        "Realised monthly saving",
+        "Realised monthly saving", "Saving now", "Saving at renewal",
     ]  # fmt: skip
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert rows == [
-        [dt.datetime(2026, 10, 1), 5, 3, 164, 68, 0],
-        [dt.datetime(2026, 11, 1), 5, 2, 96, 24, 68],
+    assert rows == [  # no contract: the whole saving is "now"
+        [dt.datetime(2026, 10, 1), 5, 3, 164, 68, 0, 68, 0],
+        [dt.datetime(2026, 11, 1), 5, 2, 96, 24, 68, 0, 0],
     ]
     assert all(c.is_date and c.number_format == DATE for c in column(ws, "as_of"))
-    for name in ("monthly_cost", "monthly_waste", "realised_monthly_saving"):
+    for name in ("monthly_cost", "monthly_waste", "realised_monthly_saving", "saving_now"):
         assert all(c.number_format == MONEY for c in column(ws, name)), name
 
 

@@ -35,10 +35,12 @@ from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import POOL_COLUMNS, Report, Snapshot
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.cells import money_format
+from auditor.render.xlsx.contract import renewals_table
 from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
 from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
 from auditor.render.xlsx.summary import write_summary
 from auditor.tax import TAX_COLUMNS
+from auditor.terms import LEDGER_TERM_COLUMNS, TERM_MONEY_COLUMNS
 
 #: Rows in an Excel sheet, header included; a sheet stops here and the Summary says so.
 EXCEL_MAX_ROWS: Final = 1_048_576
@@ -133,6 +135,7 @@ def data_sheets(report: Report) -> list[DataSheet]:
             _columns(report.cancellation, CANCELLATION_COLUMNS),
             work=WORK_COLUMNS,
         ),
+        DataSheet("Renewals", "Renewals", renewals_table(report)),
         DataSheet("Reassign", "Reassign", _columns(report.pairings, PAIRING_COLUMNS)),
         DataSheet("Tax", "Tax", _columns(report.tax, TAX_COLUMNS)),
         *(DataSheet(title, title, frame) for title, frame in history_frames(report)),
@@ -167,7 +170,16 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
     if "price_cents" in ledger.columns:
         frame["monthly_price"] = _money(ledger["price_cents"])
     price = frame["monthly_price"].astype("float64")
-    return frame.assign(monthly_price=price, price_known=price.notna())
+    frame = frame.assign(monthly_price=price, price_known=price.notna())
+    # what a spare allowance and the contract add to each row (see auditor.terms)
+    for name in LEDGER_TERM_COLUMNS:
+        if name in TERM_MONEY_COLUMNS and name in ledger.columns:
+            frame[name] = _money(ledger[name])
+        elif name in ledger.columns:
+            frame[name] = ledger[name].to_numpy()
+        else:
+            frame[name] = None
+    return frame
 
 
 def _money(cents: pd.Series) -> np.ndarray:

@@ -39,6 +39,11 @@ MONEY_COLUMNS: Final = frozenset(
         "monthly_saving",
         "annual_saving",
         "realised_monthly_saving",
+        # the contract's (auditor.terms)
+        "buyout_fee",
+        "buyout_fees",
+        "saving_now",
+        "saving_at_renewal",
     }
 )
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from auditor.model import Report, Severity
 from auditor.plan import totals
 from auditor.render.cells import is_missing, xlsx_cell, xlsx_value
+from auditor.render.xlsx.contract import CONTRACT_INDENT, contract_rows
 from auditor.render.xlsx.history import history_rows
 from auditor.render.xlsx.layout import add_filter, prepare, width
 
@@ -138,6 +139,7 @@ INDENT: Final = {
     REASSIGN: 2,
     KEPT: 2,
     SAME_STATE: 1,
+    **CONTRACT_INDENT,
 }
 
 
@@ -166,6 +168,7 @@ def bridge_rows(report: Report, money: str) -> list[_Row]:
     ]
     if b.unpriced_seats > 0:  # the sentence is the "Price unknown" row, below the chart
         rows.append((UNPRICED, b.unpriced_seats, None))
+    rows += contract_rows(report, money)  # the saving now / at renewal, and what it assumes
     return rows
 
 
