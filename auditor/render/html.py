@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
+from auditor.render.actionview import top_actions
 from auditor.render.charts import report_charts
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
@@ -60,6 +61,7 @@ def render_html(report: Report) -> str:
         report=report,
         summary=report.summary,
         bridge=bridge_view(report.bridge),
+        actions=top_actions(findings),
         rows=shown,
         total_findings=len(findings),
         omitted=max(0, len(findings) - len(shown)),
@@ -118,8 +120,15 @@ def _count(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+#: English month names, fixed here so the page reads the same whatever the machine's locale.
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")  # fmt: skip
+
+
 def _stamp(value: dt.date) -> str:
-    """ISO dates and second-precision timestamps, the same everywhere in the report."""
+    """Dates as a person writes them, the same everywhere in the page: ``2 December 2026``,
+    and a timestamp to the minute in UTC: ``2 December 2026, 02:55 UTC``."""
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    return value.isoformat()
+        utc = value.astimezone(dt.UTC) if value.tzinfo is not None else value
+        return f"{_stamp(utc.date())}, {utc:%H:%M} UTC"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

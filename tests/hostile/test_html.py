@@ -110,7 +110,7 @@ def test_nothing_runs_and_nothing_is_fetched(hostile_run: Run, visit: Visit) -> 
     assert visit.requests == [(hostile_run.out / "audit.html").as_uri()]  # never src=x
     assert visit.page.evaluate("document.images.length") == 0
     assert visit.page.evaluate("document.scripts.length") == 1
-    assert visit.page.title() == f"License audit: {TENANT} (2026-11-01)"
+    assert visit.page.title() == f"License audit: {TENANT} (1 November 2026)"
 
 
 def test_hostile_names_read_as_text(visit: Visit) -> None:
