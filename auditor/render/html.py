@@ -13,12 +13,14 @@ audits), and the page says how many more audit.xlsx and findings.csv hold."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
@@ -33,6 +35,7 @@ from auditor.render.planview import (
     plan_rows,
     site_rows,
 )
+from auditor.render.whoview import who_labels
 
 #: Finding rows inlined in the page; the rest are only in audit.xlsx and findings.csv.
 MAX_HTML_FINDINGS: Final = 2000
@@ -50,12 +53,21 @@ def render_html(report: Report) -> str:
     findings = report.findings
     head = findings.head(MAX_HTML_FINDINGS)
     waste_rules = frozenset(m.id for m in report.rules if m.counts_as_waste)
-    shown = [finding_row(r, waste_rules) for r in records(head, ALL_FINDING_COLUMNS)]
+    users = report.snapshot.users if report.snapshot is not None else None
+    titles = {m.id: m.title for m in report.rules}
+    shown = [
+        dataclasses.replace(
+            finding_row(r, waste_rules),
+            who=who.name,
+            who_sub=who.sub,
+            rule_title=titles.get(str(r["rule"]), str(r["rule"])),
+        )
+        for r, who in zip(records(head, ALL_FINDING_COLUMNS), who_labels(head, users), strict=True)
+    ]
     pools = pool_rows(report.pools)
     sites, more_sites = site_rows(report.sites)
     suppressed, more_suppressed = suppressed_rows(findings)
     skipped = {s.rule: s.reason for s in report.skipped}
-    users = report.snapshot.users if report.snapshot is not None else None
     template = _env().get_template("report.html")
     return template.render(
         report=report,
@@ -67,7 +79,7 @@ def render_html(report: Report) -> str:
         omitted=max(0, len(findings) - len(shown)),
         max_findings=MAX_HTML_FINDINGS,
         groups=rule_groups(report, skipped),
-        rule_titles={m.id: m.title for m in report.rules},
+        rule_titles=titles,
         pools=pools,
         charts=report_charts(report),
         sites=sites,
@@ -81,9 +93,10 @@ def render_html(report: Report) -> str:
         suppressed=suppressed,
         more_suppressed=more_suppressed,
         options={
-            "rule": distinct(r.rule for r in shown),
-            "site": distinct(r.site for r in shown),
-            "license-type": distinct(r.license_type for r in shown),
+            # (value, label): a rule is chosen by its name, filtered by its id
+            "rule": sorted({(r.rule, r.rule_title) for r in shown}, key=lambda p: p[1].casefold()),
+            "site": [(v, v) for v in distinct(r.site for r in shown)],
+            "license-type": [(v, v) for v in distinct(r.license_type for r in shown)],
         },
     )
 
@@ -102,6 +115,7 @@ def _env() -> Environment:
         env.filters["money"] = _money
         env.filters["count"] = _count
         env.filters["stamp"] = _stamp
+        env.filters["breakable"] = _breakable
         _environment = env
     return _environment
 
@@ -113,6 +127,13 @@ def _money(value: float | None, currency: str, known: bool = True) -> str:
     if not known:
         return "unknown" if value == 0 else f"{currency} {value:,.2f} + unknown"
     return f"{currency} {value:,.2f}"
+
+
+def _breakable(value: object) -> Markup:
+    """Text escaped, then a line-break chance after each ``@``: an email in a sentence may
+    wrap there instead of widening its column or breaking letter by letter. The ``<wbr>`` is
+    added to already-escaped text, so tenant text can never become markup."""
+    return Markup(str(escape(value)).replace("@", "@<wbr>"))
 
 
 def _count(value: int | None) -> str:

@@ -139,10 +139,10 @@ def test_findings_show_first_seen_and_days_open(page: str) -> None:
     table = element(page, "findings-table", "</table>")
     assert ">Open since</th>" in table
     rows = rows_of(page, "findings-table")[1:]
-    c1 = next(r for r in rows if "user: c1<" in r)
+    c1 = next(r for r in rows if 'title="user c1"' in r)
     assert "1 October 2026" in c1
     assert "31 days" in c1
-    c2 = next(r for r in rows if "user: c2<" in r)
+    c2 = next(r for r in rows if 'title="user c2"' in r)
     assert "New in this audit" in c2
     assert "0 days" not in c2
     assert "1 November 2026" not in c2
@@ -187,7 +187,7 @@ def test_an_expired_suppression_is_warned_about_and_counts_again(page: str) -> N
     warnings = element(page, "warnings", "</ul>")
     assert "expired on 2026-10-15" in warnings
     rows = rows_of(page, "findings-table")[1:]
-    c1 = next(r for r in rows if "user: c1<" in r)
+    c1 = next(r for r in rows if 'title="user c1"' in r)
     assert 'data-status="open"' in c1
     assert "sev-suppressed" not in c1
 
