@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
 from auditor.render.actionview import top_actions
-from auditor.render.charts import report_charts
+from auditor.render.charts import MAX_SHOWN_WIDTH, report_charts
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
 from auditor.render.planview import (
@@ -82,6 +82,7 @@ def render_html(report: Report) -> str:
         rule_titles=titles,
         pools=pools,
         charts=report_charts(report),
+        chart_max_width=MAX_SHOWN_WIDTH,
         sites=sites,
         more_sites=more_sites,
         plan=plan_rows(report.cancellation),

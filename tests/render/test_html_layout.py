@@ -5,6 +5,7 @@ needs a sideways scroll. Real Chromium, as in test_html_browser.py; never skippe
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +17,9 @@ from playwright.sync_api import Browser, Page
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
 from tests.conftest import FIXTURES
-from tests.render.test_html_browser import browser, visit
+from tests.render.test_html_browser import browser, history_page, visit
 
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared
+__all__ = ["browser", "history_page"]  # module-scoped fixtures, shared
 
 LAPTOP = (1280, 900)
 PHONE = (390, 844)
@@ -70,9 +71,16 @@ def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo audited as a first audit with a history: the page a first-time reader gets."""
     out = tmp_path_factory.mktemp("demo-layout")
     now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-    options = AuditOptions(formats=("html",), history=out / "history.sqlite")
-    (page,) = audit_folder(FIXTURES / "demo", out, now=now, options=options).written
-    return page
+    options = AuditOptions(formats=("html", "json"), history=out / "history.sqlite")
+    audit_folder(FIXTURES / "demo", out, now=now, options=options)
+    return out / "audit.html"
+
+
+@pytest.fixture(scope="module")
+def demo_json(demo_page: Path) -> dict[str, Any]:
+    """The same run's audit.json: what the page's figures must be."""
+    loaded: dict[str, Any] = json.loads((demo_page.parent / "audit.json").read_text())
+    return loaded
 
 
 @pytest.fixture(params=[LAPTOP, PHONE], ids=["1280px", "390px"])
@@ -182,3 +190,85 @@ def test_a_first_audit_says_nothing_about_days_open(laptop: Page) -> None:
     assert laptop.locator("#findings-table th", has_text="Open since").count() == 0
     assert laptop.locator(".days-open").count() == 0
     assert not re.search(r"\b0 days\b", laptop.inner_text("main"))
+
+
+#: Per bar of a chart: the text a browser shows on hovering its middle (the nearest <title>
+#: of the shape under the pointer) and its drawn width.
+TOOLTIPS_JS = """(id) => Array.from(document.querySelectorAll(`#${id} .bar rect`), rect => {
+  rect.scrollIntoView({block: "center"});
+  const r = rect.getBoundingClientRect();
+  let node = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  const hit = node === rect;
+  while (node && !Array.from(node.children).some(c => c.tagName === "title")) {
+    node = node.parentElement;
+  }
+  const title = node ? Array.from(node.children).find(c => c.tagName === "title") : null;
+  return {hit: hit, tip: title ? title.textContent : null, width: r.width, height: r.height};
+})"""
+
+#: Every chart text's size as drawn on screen: its font size times the SVG's scale.
+FONT_SIZES_JS = """() => Array.from(document.querySelectorAll("figure svg text"), t =>
+  [t.closest("figure").id, parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a,
+   t.textContent])"""  # noqa: E501
+
+
+def test_waste_bar_tooltips_say_their_own_value(laptop: Page, demo_json: dict[str, Any]) -> None:
+    pools = [p for p in demo_json["licenses"] if (p["monthly_waste"] or 0) > 0]
+    expected = {f"{p['license_type']}: USD {p['monthly_waste']:,.2f}" for p in pools}
+    bars: list[dict[str, Any]] = laptop.evaluate(TOOLTIPS_JS, "waste-by-type")
+    assert len(bars) == len(pools) == 5
+    assert all(b["hit"] for b in bars)
+    assert {b["tip"] for b in bars} == expected
+    assert "VCC Agent: USD 750.00" in expected
+    sites = laptop.evaluate(TOOLTIPS_JS, "waste-by-site")
+    assert {b["tip"] for b in sites} >= {"Dallas Warehouse: USD 650.00"}
+    assert all(b["tip"].endswith(".00") for b in sites)
+
+
+def test_the_seats_chart_shows_the_waste_not_hairlines(
+    phone: Page, demo_json: dict[str, Any]
+) -> None:
+    bars: list[dict[str, Any]] = phone.evaluate(TOOLTIPS_JS, "seats-by-pool")
+    expected = set()
+    for row in demo_json["cancellation"]:
+        expected.add(f"{row['license_type']}: {row['unassigned']:,} unassigned")
+        expected.add(
+            f"{row['license_type']}: {row['held_by_stale_users']:,} held by deactivated users"
+        )
+    drawn = [b for b in bars if b["width"] > 0]
+    assert {b["tip"] for b in drawn} <= expected
+    assert "X4: 6 unassigned" in {b["tip"] for b in drawn}
+    # the smallest waste (X6: one seat) is a bar a reader can see and hover on a phone
+    assert min(b["width"] for b in drawn) >= 5
+    assert all(b["hit"] for b in drawn)
+    labels = phone.eval_on_selector_all("#seats-by-pool text", "ts => ts.map(t => t.textContent)")
+    assert "X4: 12 of 207" in labels
+    assert "X8: 2 of 5" in labels
+
+
+def test_one_font_scale_across_charts_legible_on_a_phone(page_at: Page) -> None:
+    sizes: list[list[Any]] = page_at.evaluate(FONT_SIZES_JS)
+    assert {figure for figure, _, _ in sizes} == {"waste-by-type", "waste-by-site", "seats-by-pool"}
+    drawn = {round(size, 1) for _, size, _ in sizes}
+    assert max(drawn) - min(drawn) <= 0.5, drawn
+    assert min(drawn) >= 11  # ~9 px before: unreadable at 390 px
+    assert max(drawn) <= 17
+
+
+def test_the_trend_chart_matches_the_others(browser: Browser, history_page: Path) -> None:
+    for width, height in (LAPTOP, PHONE):
+        seen = visit(browser, history_page, width, height)
+        sizes: list[list[Any]] = seen.page.evaluate(FONT_SIZES_JS)
+        by_figure: dict[str, set[float]] = {}
+        for figure, size, _ in sizes:
+            by_figure.setdefault(figure, set()).add(round(size, 1))
+        assert "waste-trend" in by_figure
+        everything = set().union(*by_figure.values())
+        assert max(everything) - min(everything) <= 0.5, by_figure
+        axis = seen.page.eval_on_selector_all(
+            "#waste-trend .axis.y text", "ts => ts.map(t => t.textContent)"
+        )
+        assert len(axis) <= 4  # a few round amounts, not 15
+        bars = seen.page.evaluate(TOOLTIPS_JS, "waste-trend")
+        assert [b["tip"] for b in bars] == ["2026-10-01: 68.00", "2026-11-01: 24.00"]
+        seen.page.close()
