@@ -293,3 +293,22 @@ def test_a_long_history_shows_the_latest_audits_with_few_labels() -> None:
     assert small is not None
     assert re.search(printed, str(small.svg))
     assert trend_chart(dataclasses.replace(make_report(), trend=trend.tail(1))) is None
+
+
+def test_nothing_resolved_is_not_dressed_as_a_success(november: AuditResult) -> None:
+    """Zero resolved and no realised saving are plain cards; only a real gain is green."""
+    changes = november.report.changes
+    assert changes is not None
+    quiet = dataclasses.replace(
+        november.report,
+        changes=dataclasses.replace(changes, resolved=()),
+        realised_monthly_saving=0.0,
+    )
+    text = section(render_html(quiet), "changes")
+    resolved = text[text.rindex('<div class="card', 0, text.index('id="changes-resolved"')) :]
+    assert resolved.startswith('<div class="card">')
+    realised = text[text.rindex('<div class="card', 0, text.index('id="realised-saving"')) :]
+    assert realised.startswith('<div class="card">')
+    assert 'class="card saving"' not in text
+    loud = section(render_html(november.report), "changes")
+    assert loud.count('<div class="card saving">') == 2  # 2 resolved, USD 68.00 realised
