@@ -13,16 +13,19 @@ audits), and the page says how many more audit.xlsx and findings.csv hold."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
-from auditor.render.charts import report_charts
+from auditor.render.actionview import top_actions
+from auditor.render.charts import MAX_SHOWN_WIDTH, report_charts
 from auditor.render.contractview import contract_view
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
@@ -33,6 +36,7 @@ from auditor.render.planview import (
     plan_rows,
     site_rows,
 )
+from auditor.render.whoview import who_labels
 
 #: Finding rows inlined in the page; the rest are only in audit.xlsx and findings.csv.
 MAX_HTML_FINDINGS: Final = 2000
@@ -50,26 +54,37 @@ def render_html(report: Report) -> str:
     findings = report.findings
     head = findings.head(MAX_HTML_FINDINGS)
     waste_rules = frozenset(m.id for m in report.rules if m.counts_as_waste)
-    shown = [finding_row(r, waste_rules) for r in records(head, ALL_FINDING_COLUMNS)]
+    users = report.snapshot.users if report.snapshot is not None else None
+    titles = {m.id: m.title for m in report.rules}
+    shown = [
+        dataclasses.replace(
+            finding_row(r, waste_rules),
+            who=who.name,
+            who_sub=who.sub,
+            rule_title=titles.get(str(r["rule"]), str(r["rule"])),
+        )
+        for r, who in zip(records(head, ALL_FINDING_COLUMNS), who_labels(head, users), strict=True)
+    ]
     pools = pool_rows(report.pools)
     sites, more_sites = site_rows(report.sites)
     suppressed, more_suppressed = suppressed_rows(findings)
     skipped = {s.rule: s.reason for s in report.skipped}
-    users = report.snapshot.users if report.snapshot is not None else None
     template = _env().get_template("report.html")
     return template.render(
         report=report,
         summary=report.summary,
         bridge=bridge_view(report.bridge),
         contract=contract_view(report),
+        actions=top_actions(findings),
         rows=shown,
         total_findings=len(findings),
         omitted=max(0, len(findings) - len(shown)),
         max_findings=MAX_HTML_FINDINGS,
         groups=rule_groups(report, skipped),
-        rule_titles={m.id: m.title for m in report.rules},
+        rule_titles=titles,
         pools=pools,
         charts=report_charts(report),
+        chart_max_width=MAX_SHOWN_WIDTH,
         sites=sites,
         more_sites=more_sites,
         plan=plan_rows(report.cancellation),
@@ -81,9 +96,10 @@ def render_html(report: Report) -> str:
         suppressed=suppressed,
         more_suppressed=more_suppressed,
         options={
-            "rule": distinct(r.rule for r in shown),
-            "site": distinct(r.site for r in shown),
-            "license-type": distinct(r.license_type for r in shown),
+            # (value, label): a rule is chosen by its name, filtered by its id
+            "rule": sorted({(r.rule, r.rule_title) for r in shown}, key=lambda p: p[1].casefold()),
+            "site": [(v, v) for v in distinct(r.site for r in shown)],
+            "license-type": [(v, v) for v in distinct(r.license_type for r in shown)],
         },
     )
 
@@ -102,6 +118,7 @@ def _env() -> Environment:
         env.filters["money"] = _money
         env.filters["count"] = _count
         env.filters["stamp"] = _stamp
+        env.filters["breakable"] = _breakable
         _environment = env
     return _environment
 
@@ -115,13 +132,27 @@ def _money(value: float | None, currency: str, known: bool = True) -> str:
     return f"{currency} {value:,.2f}"
 
 
+def _breakable(value: object) -> Markup:
+    """Text escaped, then a line-break chance after each ``@``: an email in a sentence may
+    wrap there instead of widening its column or breaking letter by letter. The ``<wbr>`` is
+    added to already-escaped text, so tenant text can never become markup."""
+    return Markup(str(escape(value)).replace("@", "@<wbr>"))
+
+
 def _count(value: int | None) -> str:
     """Counts with thousands separators; a missing count is a dash, not 0."""
     return "—" if value is None else f"{value:,}"
 
 
+#: English month names, fixed here so the page reads the same whatever the machine's locale.
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")  # fmt: skip
+
+
 def _stamp(value: dt.date) -> str:
-    """ISO dates and second-precision timestamps, the same everywhere in the report."""
+    """Dates as a person writes them, the same everywhere in the page: ``2 December 2026``,
+    and a timestamp to the minute in UTC: ``2 December 2026, 02:55 UTC``."""
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
-    return value.isoformat()
+        utc = value.astimezone(dt.UTC) if value.tzinfo is not None else value
+        return f"{_stamp(utc.date())}, {utc:%H:%M} UTC"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

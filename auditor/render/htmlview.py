@@ -49,6 +49,11 @@ class FindingRow:
     #: From the history; None when the audit keeps none.
     first_seen: dt.date | None = None
     days_open: int | None = None
+    #: Who or what the finding is about, as a person reads it (see :mod:`~auditor.render.whoview`),
+    #: and the rule's name in words (its id stays in the row's data-rule).
+    who: str = ""
+    who_sub: str | None = None
+    rule_title: str = ""
 
 
 @dataclass(frozen=True)

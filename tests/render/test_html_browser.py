@@ -246,7 +246,7 @@ def test_page_with_history_loads_offline_with_no_errors(
     assert seen.errors == []
     assert seen.failed == []
     assert seen.requests == [history_page.as_uri()]
-    assert page.locator("#previous-as-of").inner_text() == "2026-10-01"
+    assert page.locator("#previous-as-of").inner_text() == "1 October 2026"
     assert page.locator("#realised-saving").inner_text() == "USD 68.00"
     assert page.locator("#new-findings tr").count() == 2
     assert page.locator("#resolved-findings tr").count() == 2

@@ -75,7 +75,7 @@ def test_since_last_audit_counts_new_resolved_persisting_and_the_saving(
     page: str, november: AuditResult
 ) -> None:
     text = section(page, "changes")
-    assert 'id="previous-as-of">2026-10-01<' in text
+    assert 'id="previous-as-of">1 October 2026<' in text
     assert 'id="changes-new">2<' in text
     assert 'id="changes-resolved">2<' in text
     assert 'id="changes-persisting">3<' in text
@@ -121,7 +121,7 @@ def test_suppressed_rows_stay_greyed_with_reason_owner_and_expiry(page: str) -> 
     row = row[row.index('class="suppressed"') :]
     row = row[: row.index("</tr>")]
     assert '<span class="badge sev-suppressed">suppressed</span>' in row  # the word, not only grey
-    assert "until 2027-01-31" in row
+    assert "until 31 January 2027" in row
     assert "=HYPERLINK(&#34;http://x&#34;,&#34;keep spares&#34;)" in row  # escaped, as text
     assert "@ops &lt;b&gt;lead&lt;/b&gt;" in row
     assert HOSTILE_OWNER not in page
@@ -139,12 +139,13 @@ def test_findings_show_first_seen_and_days_open(page: str) -> None:
     table = element(page, "findings-table", "</table>")
     assert ">Open since</th>" in table
     rows = rows_of(page, "findings-table")[1:]
-    c1 = next(r for r in rows if "user: c1<" in r)
-    assert "2026-10-01" in c1
+    c1 = next(r for r in rows if 'title="user c1"' in r)
+    assert "1 October 2026" in c1
     assert "31 days" in c1
-    c2 = next(r for r in rows if "user: c2<" in r)
-    assert "2026-11-01" in c2
-    assert "0 days" in c2
+    c2 = next(r for r in rows if 'title="user c2"' in r)
+    assert "New in this audit" in c2
+    assert "0 days" not in c2
+    assert "1 November 2026" not in c2
 
 
 def test_suppressions_section_lists_every_suppressed_finding(page: str) -> None:
@@ -157,7 +158,7 @@ def test_suppressions_section_lists_every_suppressed_finding(page: str) -> None:
     assert "license_type: X2" in first
     assert "USD 48.00" in first
     assert "@ops &lt;b&gt;lead&lt;/b&gt;" in first
-    assert "2027-01-31" in first
+    assert "31 January 2027" in first
     assert "svc-fax" in second
     assert "Fax line; needs no seat" in second
     assert "it@example.com" in second
@@ -186,7 +187,7 @@ def test_an_expired_suppression_is_warned_about_and_counts_again(page: str) -> N
     warnings = element(page, "warnings", "</ul>")
     assert "expired on 2026-10-15" in warnings
     rows = rows_of(page, "findings-table")[1:]
-    c1 = next(r for r in rows if "user: c1<" in r)
+    c1 = next(r for r in rows if 'title="user c1"' in r)
     assert 'data-status="open"' in c1
     assert "sev-suppressed" not in c1
 
@@ -198,7 +199,7 @@ def test_without_history_the_page_says_so() -> None:
     assert 'id="no-history"' in section(text, "changes")
     assert "keeps no history" in text
     assert 'id="waste-trend"' not in text
-    assert "Open since" not in text
+    assert ">Open since</th>" not in text  # (the phone stylesheet names the column)
     assert 'id="no-suppressions"' in text
     assert 'data-filter="status"' not in text  # nothing suppressed: no filter to offer
 
@@ -292,3 +293,22 @@ def test_a_long_history_shows_the_latest_audits_with_few_labels() -> None:
     assert small is not None
     assert re.search(printed, str(small.svg))
     assert trend_chart(dataclasses.replace(make_report(), trend=trend.tail(1))) is None
+
+
+def test_nothing_resolved_is_not_dressed_as_a_success(november: AuditResult) -> None:
+    """Zero resolved and no realised saving are plain cards; only a real gain is green."""
+    changes = november.report.changes
+    assert changes is not None
+    quiet = dataclasses.replace(
+        november.report,
+        changes=dataclasses.replace(changes, resolved=()),
+        realised_monthly_saving=0.0,
+    )
+    text = section(render_html(quiet), "changes")
+    resolved = text[text.rindex('<div class="card', 0, text.index('id="changes-resolved"')) :]
+    assert resolved.startswith('<div class="card">')
+    realised = text[text.rindex('<div class="card', 0, text.index('id="realised-saving"')) :]
+    assert realised.startswith('<div class="card">')
+    assert 'class="card saving"' not in text
+    loud = section(render_html(november.report), "changes")
+    assert loud.count('<div class="card saving">') == 2  # 2 resolved, USD 68.00 realised

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_sheets_in_order(tiny_wb: Workbook) -> None:
 
 @pytest.mark.parametrize("sheet", list(COLUMNS))
 def test_header_rows_read_as_words(tiny_wb: Workbook, sheet: str) -> None:
-    extra = WORK if sheet == "Cancellation" else []
+    extra = WORK if sheet in ("Cancellation", "Ledger") else []
     assert header(tiny_wb[sheet]) == [label(c) for c in COLUMNS[sheet]] + extra
 
 
@@ -163,10 +164,15 @@ def test_every_sheet_has_a_bold_frozen_header_and_sane_widths(
 @pytest.mark.parametrize("sheet", list(COLUMNS))
 def test_every_data_sheet_is_a_styled_table_with_filters(tiny_wb: Workbook, sheet: str) -> None:
     ws = tiny_wb[sheet]
+    last = openpyxl.utils.get_column_letter(ws.max_column)
+    if ws.max_row == 1:  # nothing to list: filters on the header, no table with a blank row
+        assert list(ws.tables) == []
+        assert ws.auto_filter.ref == f"A1:{last}1"
+        assert all(c.alignment.wrap_text for c in ws[1])
+        return
     assert list(ws.tables) == [sheet]
     table = ws.tables[sheet]
-    rows = max(ws.max_row, 2)
-    assert table.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{rows}"
+    assert table.ref == f"A1:{last}{ws.max_row}"
     assert table.autoFilter is not None
     assert table.autoFilter.ref == table.ref
     assert table.tableStyleInfo.name == TABLE_STYLE
@@ -179,23 +185,25 @@ def test_every_data_sheet_is_a_styled_table_with_filters(tiny_wb: Workbook, shee
 
 
 def test_summary_figures_are_filtered(tiny_wb: Workbook) -> None:
-    assert tiny_wb["Summary"].auto_filter.ref.startswith("A1:B")
+    ws = tiny_wb["Summary"]
+    # one filter over every row, the chart's figures included: none left below it
+    assert ws.auto_filter.ref == f"A1:B{ws.max_row}"
+    assert all(ws.cell(row, 1).value for row in range(1, ws.max_row + 1))  # no blank row
 
 
 def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
     assert tiny_wb["Findings"].tables["Findings"].ref == "A1:T8"
-    assert tiny_wb["Ledger"].tables["Ledger"].ref == "A1:U7"  # a row per billed license
+    assert tiny_wb["Ledger"].tables["Ledger"].ref == "A1:X7"  # a row per billed license
     assert tiny_wb["Licenses"].tables["Licenses"].ref == "A1:K4"
     assert tiny_wb["Sites"].tables["Sites"].ref == "A1:L4"
     assert tiny_wb["Users"].tables["Users"].ref == "A1:P6"
     assert tiny_wb["Cancellation"].tables["Cancellation"].ref == "A1:P3"
     assert tiny_wb["Renewals"].tables["Renewals"].ref == "A1:L3"
-    assert tiny_wb["Reassign"].tables["Reassign"].ref == "A1:L2"  # no pair: one blank row
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
-    # no history and nothing suppressed: a header and one blank row each
-    assert tiny_wb["Changes"].tables["Changes"].ref == "A1:J2"
-    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:H2"
-    assert tiny_wb["Suppressions"].tables["Suppressions"].ref == "A1:I2"
+    # no pair, no history and nothing suppressed: a filtered header each, and no blank row
+    for sheet, last in (("Reassign", "L"), ("Changes", "J"), ("Trend", "H"), ("Suppressions", "I")):
+        ws = tiny_wb[sheet]
+        assert (ws.max_row, list(ws.tables), ws.auto_filter.ref) == (1, [], f"A1:{last}1")
 
 
 def assert_typed(ws: Worksheet, columns: tuple[str, ...], *, optional: frozenset[str]) -> None:
@@ -244,7 +252,7 @@ def test_counts_are_integers(tiny_wb: Workbook) -> None:
     assert [c.value for c in column(tiny_wb["Licenses"], "total")] == [1, 3, 2]
     cell = summary_value(tiny_wb["Summary"], "Seats paid for")
     assert (cell.value, cell.data_type) == (6, "n")
-    assert summary_value(tiny_wb["Summary"], "Seats to cancel (Cancellation sheet)").value == 2
+    assert summary_value(tiny_wb["Summary"], summary_rows.SEATS_TO_CANCEL).value == 2
 
 
 def test_dates_are_dates(tiny_wb: Workbook) -> None:
@@ -257,7 +265,7 @@ def test_dates_are_dates(tiny_wb: Workbook) -> None:
     assert as_of.value == dt.datetime(2026, 11, 1)
     generated = summary_value(tiny_wb["Summary"], "Generated at")
     assert generated.value == dt.datetime(2026, 11, 2, 12, 0)  # UTC, as Excel has no zones
-    notice = summary_value(tiny_wb["Summary"], "Notice filed on the audit date takes effect")
+    notice = summary_value(tiny_wb["Summary"], "A notice filed on the audit date would take effect")
     assert (notice.value, notice.is_date) == (dt.datetime(2026, 12, 1), True)
 
 
@@ -292,6 +300,30 @@ def test_cancellation_is_a_worksheet_to_fill_in(tiny_wb: Workbook) -> None:
     assert str(rule.sqref) == "O2:O3"
 
 
+def test_the_ledger_carries_the_same_work_columns(tiny_wb: Workbook) -> None:
+    """Procurement works seat by seat on the Ledger sheet as type by type on Cancellation."""
+    ws = tiny_wb["Ledger"]
+    assert header(ws)[-3:] == WORK
+    rows = ws.max_row - 1
+    assert rows == 6
+    for work in WORK:
+        assert [c.value for c in column(ws, work)] == [None] * rows
+    assert all(c.number_format == DATE for c in column(ws, "Due"))
+    (rule,) = ws.data_validations.dataValidation
+    assert rule.formula1 == '"Cancel,Reassign,Keep,Later"'
+    decision = openpyxl.utils.get_column_letter(header(ws).index("Decision") + 1)
+    assert str(rule.sqref) == f"{decision}2:{decision}{rows + 1}"
+    assert ws.tables["Ledger"].ref.endswith(f"{openpyxl.utils.get_column_letter(ws.max_column)}7")
+
+
+def test_the_plans_figures_read_as_proposals(tiny_wb: Workbook) -> None:
+    """What the plan would do is never worded as done: "would give", not "given"."""
+    labels = [str(c.value) for c in tiny_wb["Summary"]["A"]]
+    plan = [summary_rows.CONTACTS_PLACED, summary_rows.SAME_STATE, summary_rows.SEATS_TO_CANCEL]
+    assert all(t in labels and "would" in t for t in plan)
+    assert not [t for t in labels if re.search(r"\b(given|gives|placed)\b", t)]
+
+
 def test_tax_puts_the_service_address_beside_the_sites(tiny_wb: Workbook) -> None:
     ws = tiny_wb["Tax"]
     l4 = {str(h): c.value for h, c in zip(header(ws), ws[2], strict=True)}
@@ -313,9 +345,7 @@ def test_reassign_lists_each_pair(tmp_path: Path) -> None:
     wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
     ws = wb["Reassign"]
     assert [c.value for c in ws[2]] == list(PAIR)
-    assert (
-        summary_value(wb["Summary"], "Contacts the plan gives a surplus seat (proposed)").value == 1
-    )
+    assert summary_value(wb["Summary"], summary_rows.CONTACTS_PLACED).value == 1
     assert summary_value(wb["Summary"], summary_rows.SAME_STATE).value == 0  # L5 is taxed in WA
 
 
@@ -380,7 +410,10 @@ def test_no_formula_anywhere_in_the_file(hostile_report: Report, tmp_path: Path)
             assert "<f>" not in text, name
             assert "<f " not in text, name
         tables = [n for n in archive.namelist() if n.startswith("xl/tables/")]
-        assert len(tables) == len(COLUMNS)
+    # a table on every data sheet with rows; an empty one has only its header's filter
+    listed = [ws for ws in openpyxl.load_workbook(path) if ws.title != "Summary"]
+    assert len(tables) == sum(ws.max_row > 1 for ws in listed)
+    assert len(tables) >= len(COLUMNS) - 4
 
 
 def test_summary_has_a_native_chart_of_waste_by_license_type(
@@ -400,12 +433,16 @@ def test_summary_has_a_native_chart_of_waste_by_license_type(
     assert "'Summary'!$A$" in chart
     assert "drawing" in rels  # sheet1 is the Summary, and it holds the drawing
     wb = openpyxl.load_workbook(path)
+    ws = wb["Summary"]
     table = [
         (a.value, b.value)
-        for a, b in wb["Summary"].iter_rows(min_col=1, max_col=2)
-        if a.value in ("X2", "X4", "Call Recording Storage")
+        for a, b in ws.iter_rows(min_col=1, max_col=2)
+        if str(a.value).startswith(summary_rows.WASTE_BY_TYPE)
     ]
-    assert table == [("X2", 48), ("X4", 34)]  # only types that waste money
+    # only types that waste money, the last rows of the one filtered table
+    assert table == [("Monthly waste: X2", 48), ("Monthly waste: X4", 34)]
+    assert ws.auto_filter.ref == f"A1:B{ws.max_row}"
+    assert f"'Summary'!$B${ws.max_row - 1}:$B${ws.max_row}" in chart
 
 
 def test_without_a_snapshot_users_is_only_a_header(tmp_path: Path) -> None:

@@ -67,7 +67,8 @@ def test_the_history_sheets_come_last(wb: Workbook) -> None:
 @pytest.mark.parametrize("sheet", ["Findings", "Ledger", "Changes", "Trend", "Suppressions"])
 def test_headers_and_typed_cells(wb: Workbook, sheet: str) -> None:
     ws = wb[sheet]
-    assert header(ws) == [label(c) for c in COLUMNS[sheet]]
+    extra = ["Owner", "Decision", "Due"] if sheet == "Ledger" else []
+    assert header(ws) == [label(c) for c in COLUMNS[sheet]] + extra
     assert list(ws.tables) == [sheet]
     assert ws.freeze_panes == "A2"
     # a seat to cancel carries the contract's columns only where one was given; runs
@@ -107,7 +108,7 @@ def test_ledger_sheet_is_the_reports_ledger_row_for_row(
     ws = wb["Ledger"]
     assert len(ledger) > 0
     assert ws.max_row - 1 == len(ledger)
-    assert ws.tables["Ledger"].ref == f"A1:U{ws.max_row}"
+    assert ws.tables["Ledger"].ref == f"A1:X{ws.max_row}"  # contract columns, Owner, Decision, Due
     assert [c.value for c in column(ws, "seat_id")] == ledger.seat_id.tolist()
     prices = [cents(c) for c in column(ws, "monthly_price")]  # money cells, or empty
     known = ledger.price_cents.astype("Float64")
@@ -266,7 +267,11 @@ def test_first_audit_has_one_trend_row_and_no_trend_chart(
     wb = openpyxl.load_workbook(path)
     assert wb["Trend"].max_row == 2
     first = summary_value(wb["Summary"], "Previous audit").value
-    assert first == "none: this is the first in the history"
+    assert first.startswith("none: this is the first in the history")
+    labels = [c.value for c in wb["Summary"]["A"]]
+    # nothing to compare on a first audit: no "1 new, 0 resolved, USD 0.00 realised" rows
+    assert not [t for t in labels if str(t).endswith("since then (Changes sheet)")]
+    assert "Realised monthly saving since then" not in labels
     assert [c.value for c in column(wb["Changes"], "change")] == ["new"]
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]

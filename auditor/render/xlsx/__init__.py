@@ -3,9 +3,10 @@
 Sheets, in order: Summary (key figures, how the money adds up, the plan's saving, what
 changed since the previous audit, a native chart of waste per license type), Findings, Ledger
 (every billed license once, with its disposition and the plan's action: procurement's
-working list, and what every money figure sums), Licenses (pools with price, cost and waste),
-Sites (the chargeback view), Users, Cancellation (procurement's worksheet, with Owner,
-Decision and Due to fill in), Reassign (the Contacts the plan gives a surplus seat), Tax
+working list, with Owner, Decision and Due to fill in, and what every money figure sums),
+Licenses (pools with price, cost and waste), Sites (the chargeback view), Users,
+Cancellation (procurement's worksheet, with Owner, Decision and Due to fill in), Reassign
+(the Contacts the plan gives a surplus seat), Tax
 (each mismatched license's service address beside its site's), Changes (findings new and
 resolved since the previous audit), Trend (one row per recorded audit, with a native chart of
 the waste) and Suppressions (the accepted findings, with reason and owner).
@@ -125,7 +126,8 @@ def data_sheets(report: Report) -> list[DataSheet]:
     """Every sheet after the Summary, in order, each over exactly its columns."""
     return [
         DataSheet("Findings", "Findings", finding_table(report.findings)),
-        DataSheet("Ledger", "Ledger", ledger_table(report.ledger)),
+        # procurement works through the ledger seat by seat: the same columns to fill in
+        DataSheet("Ledger", "Ledger", ledger_table(report.ledger), work=WORK_COLUMNS),
         DataSheet("Licenses", "Licenses", _pools(report.pools)),
         DataSheet("Sites", "Sites", _columns(report.sites, SITE_COLUMNS)),
         DataSheet("Users", "Users", _users(report.snapshot)),

@@ -159,9 +159,10 @@ def history_rows(report: Report, money: str) -> list[_Row]:
         kept = "none kept for this audit: the Changes and Trend sheets are empty"
         return [("History", kept, None), suppressed]
     if changes.previous_as_of is None:
-        previous: _Row = ("Previous audit", "none: this is the first in the history", None)
-    else:
-        previous = ("Previous audit", changes.previous_as_of, None)
+        # a first audit has nothing to compare: no "48 new, 0 resolved, 0 saved" rows
+        first = "none: this is the first in the history; the next audit says what changed"
+        return [("Previous audit", first, None), suppressed]
+    previous: _Row = ("Previous audit", changes.previous_as_of, None)
     return [
         previous,
         ("New findings since then (Changes sheet)", len(changes.new), None),

@@ -102,10 +102,14 @@ def add_table(ws: WriteOnlyWorksheet, name: str, headers: Sequence[str], rows: i
     """A styled Excel table with filter buttons over the header and ``rows`` data rows.
 
     Write-only sheets cannot read their header back, so the table's column names are given
-    here (they must equal the header cells, or Excel repairs the file). A table needs one body
-    row, so an empty sheet's table spans one blank row.
+    here (they must equal the header cells, or Excel repairs the file). An Excel table needs a
+    body row, and a blank one reads as a record with nothing in it; so a sheet with no rows
+    gets no table, only a filter on its header row (the same buttons, nothing to filter yet).
     """
-    ref = f"A1:{get_column_letter(len(headers))}{max(rows, 1) + 1}"
+    if rows == 0:
+        add_filter(ws, f"A1:{get_column_letter(len(headers))}1")
+        return
+    ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
     table = Table(displayName=name, ref=ref)
     table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
     table.autoFilter = AutoFilter(ref=ref)

@@ -4,7 +4,7 @@ Findings, Ledger, Licenses, Sites, Users, Cancellation, Reassign and Tax are all
 header people read (see :func:`layout.label`), rows whose cells are typed by
 :mod:`auditor.render.cells` (money in the currency format, counts as numbers, dates as dates,
 tenant text never a formula), and columns a person fills in where the sheet is a worksheet
-(Cancellation's Owner, Decision and Due).
+(Cancellation's and Ledger's Owner, Decision and Due).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class WorkColumn:
     choices: tuple[str, ...] = ()
 
 
-#: Owner, Decision and Due: what procurement fills in on the Cancellation sheet.
+#: Owner, Decision and Due: what procurement fills in on the Cancellation and Ledger sheets.
 WORK_COLUMNS: Final = (
     WorkColumn("Owner", 18.0),
     WorkColumn("Decision", 12.0, choices=DECISIONS),

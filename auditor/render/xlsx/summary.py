@@ -2,9 +2,10 @@
 
 The money is a bridge a finance reader can add up (:func:`bridge_rows`): the monthly cost
 split into in use and waste, the waste by what the plan does with it, then the open waste
-(the headline) and the saving. Label/value rows a person reads top to bottom, and beside
-them a native bar chart of the monthly waste per license type, drawn by the spreadsheet from
-a small table under the figures (so the numbers behind every bar are in the sheet too).
+(the headline) and the saving. Label/value rows a person reads top to bottom, under one
+filter, and beside them a native bar chart of the monthly waste per license type, drawn by
+the spreadsheet from the last rows ("Monthly waste: X4"), so the numbers behind every bar are
+in the sheet too.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     ws: WriteOnlyWorksheet = wb.create_sheet("Summary")
     rows = summary_rows(report, money, notes)
     waste = waste_by_type(report.pools)
-    labels = ["Figure", *(r[0] for r in rows), *(t for t, _ in waste)]
+    # the chart's figures are rows of the same table, so the one filter covers every row
+    rows += [(f"{WASTE_BY_TYPE}{t}", amount, money) for t, amount in waste]
+    labels = ["Figure", *(r[0] for r in rows)]
     prepare(ws, [width(labels), VALUE_WIDTH], landscape=True)
     ws.append([xlsx_cell(ws, "Figure", bold=True), xlsx_cell(ws, "Value", bold=True)])
     for text, value, fmt in rows:
@@ -48,11 +51,7 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     add_filter(ws, f"A1:B{len(rows) + 1}")
     if not waste:
         return
-    ws.append([])
-    top = len(rows) + 3  # header of the chart's table, after one blank row
-    ws.append([xlsx_cell(ws, "License type", bold=True), xlsx_cell(ws, "Monthly waste", bold=True)])
-    for license_type, amount in waste:
-        ws.append([xlsx_value(ws, license_type), xlsx_value(ws, amount, number_format=money)])
+    top = len(rows) + 1 - len(waste)  # the last row before the chart's figures
     chart = BarChart()
     chart.type = "bar"  # horizontal bars keep long license type names readable
     chart.title = f"Monthly waste by license type ({report.currency})"
@@ -64,7 +63,7 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     chart.height = max(7.5, 0.9 * len(waste) + 4)
     chart.width = 17
     bottom = top + len(waste)
-    chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=2, min_row=top + 1, max_row=bottom))
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
     chart.gapWidth = 60
     bars = chart.series[0].graphicalProperties
@@ -86,10 +85,11 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         ("Seats unassigned", s.seats_unassigned, None),
         ("Seats suspended", s.seats_suspended, None),
         ("Contacts (no seat)", s.contacts, None),
-        ("Contacts the plan gives a surplus seat (proposed)", plan.contacts_placed, None),
+        # the plan's rows are proposals, worded so none reads as already done
+        (CONTACTS_PLACED, plan.contacts_placed, None),
         (SAME_STATE, plan.same_state, None),
-        ("Seats to cancel (Cancellation sheet)", plan.seats_to_cancel, None),
-        ("Notice filed on the audit date takes effect", plan.notice_effective, None),
+        (SEATS_TO_CANCEL, plan.seats_to_cancel, None),
+        ("A notice filed on the audit date would take effect", plan.notice_effective, None),
         *history_rows(report, money),
         ("Users", s.users, None),
         ("Active users", s.active_users, None),
@@ -127,8 +127,13 @@ ANNUAL_WASTE: Final = "Annual waste (open waste x 12)"
 SAVING: Final = "Monthly saving if the plan is filed (cancel + reclaim then cancel)"
 ANNUAL_SAVING: Final = "Annual saving if the plan is filed"
 UNPRICED: Final = "Seats of unknown price (in none of these sums)"
+#: The label of a chart row: this, then the license type.
+WASTE_BY_TYPE: Final = "Monthly waste: "
 
-SAME_STATE: Final = "of which already taxed in their state"
+#: The plan's proposals, worded as what the plan would do, not as what was done.
+CONTACTS_PLACED: Final = "Contacts the plan would give a surplus seat (Reassign sheet)"
+SAME_STATE: Final = "of which the plan would give a seat taxed in their state"
+SEATS_TO_CANCEL: Final = "Seats the plan would cancel (Cancellation sheet)"
 
 #: How far a label is indented under the figure it is part of.
 INDENT: Final = {
