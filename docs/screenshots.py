@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
 NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-DEMO = ROOT / "fixtures" / "demo"
+DEMO = ROOT / "auditor" / "data" / "demo"
 #: The audit a month before the demo's, for the history.
 PREVIOUS_AS_OF = dt.date(2026, 10, 2)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

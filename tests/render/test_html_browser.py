@@ -315,21 +315,21 @@ def test_the_bridge_splits_the_saving_now_and_at_renewal(
     page = seen.page
     assert seen.errors == []
     cents = {
-        key: int(page.locator(f"#bridge [data-contract={key}]").get_attribute("data-cents") or -1)
+        key: int(page.locator(f"#when [data-contract={key}]").get_attribute("data-cents") or -1)
         for key in ("saving", "now", "at-renewal", "spares")
     }
     assert cents["now"] + cents["at-renewal"] == cents["saving"] == 104200
     assert cents["spares"] == 4800
     assert page.locator("[data-contract=now]").inner_text() == "USD 238.00"
-    calendar = page.locator("#bridge #renewals-table")
+    calendar = page.locator("#when #renewals-table")
     assert calendar.is_visible()
     assert (
         calendar.locator("tbody tr")
         .first.inner_text()
-        .startswith("VCC Agent\t2027-03-16\t2027-01-15")
+        .startswith("VCC Agent\t16 March 2027\t15 January 2027")
     )
     page.close()
     plain = visit(browser, demo_page).page
-    assert "assumes no buy-out fee" in plain.locator("#saving-note").inner_text()
+    assert "assumes no buy-out fee" in plain.locator("#bridge #saving-note").inner_text()
     assert plain.locator("#renewals-table").count() == 0
     plain.close()

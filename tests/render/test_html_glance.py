@@ -10,12 +10,12 @@ import pytest
 from auditor.model import Report
 from auditor.render.actionview import MAX_ACTION_IDS, MAX_ACTIONS, top_actions
 from auditor.render.html import render_html
-from tests.conftest import FIXTURES, audit
+from tests.conftest import DEMO, audit
 
 
 @pytest.fixture(scope="module")
 def demo_report() -> Report:
-    return audit(FIXTURES / "demo", dt.date(2026, 11, 2))
+    return audit(DEMO, dt.date(2026, 11, 2))
 
 
 @pytest.fixture(scope="module")

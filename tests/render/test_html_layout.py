@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
-from tests.conftest import FIXTURES
+from tests.conftest import DEMO
 from tests.render.test_html_browser import browser, history_page, visit
 
 __all__ = ["browser", "history_page"]  # module-scoped fixtures, shared
@@ -72,7 +72,7 @@ def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo-layout")
     now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
     options = AuditOptions(formats=("html", "json"), history=out / "history.sqlite")
-    audit_folder(FIXTURES / "demo", out, now=now, options=options)
+    audit_folder(DEMO, out, now=now, options=options)
     return out / "audit.html"
 
 
