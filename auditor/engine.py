@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, chargeback, ledger, plan, suppress
+from auditor import __version__, bill, chargeback, ledger, plan, suppress
 from auditor.config import Suppression
 from auditor.frames import member
 from auditor.ledger import Disposition
@@ -36,6 +36,7 @@ from auditor.rules import (
     unassigned_billed_seats,
 )
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.rules._bill import CLAIM_RULES
 from auditor.tax import tax_table
 from auditor.text import readable
 
@@ -97,6 +98,8 @@ def run(
     bridge = plan.bridge(rows, set(open_.id))
     pools = _pools(snapshot, rows, set(open_.id))
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
+    summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
+    warnings += bill.period_warnings(snapshot, settings.as_of)
     pairs = plan.pairings(rows, snapshot.users)
     return Report(
         tool_version=__version__,
@@ -119,7 +122,17 @@ def run(
         cancellation=plan.cancellation(rows, pairs, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
+        statement=bill.totals(snapshot, bridge.monthly_cost),
+        bill=bill.reconcile(snapshot, rows),
     )
+
+
+def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> float | None:
+    """The credit to claim: the open bill findings' costs, beside the waste, never in it."""
+    if snapshot.statement is None:
+        return None
+    claimed = open_.monthly_cost_cents[open_.rule.isin(CLAIM_RULES)]
+    return int(claimed.sum()) / 100
 
 
 def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from auditor.errors import InputError
 from auditor.frames import member
 from auditor.inventory import Inventory, load_inventory
 from auditor.model import Kind, LicenseStatus, Snapshot
+from auditor.statement import load_statement
 from auditor.tables import SITES, USERS
 
 #: Text columns every users table has after loading (blank when the file lacked them).
@@ -37,12 +38,14 @@ def load(
     licenses: Path | None = None,
     prices: Path | None = None,
     origin: str | None = None,
+    statement: Path | None = None,
 ) -> Snapshot:
     """Read and validate a snapshot folder; ``licenses``/``prices`` replace the folder's own.
 
     ``origin`` says where the folder's users and sites came from (the API's URL) when the
     folder is only a scratch copy: messages then name it instead of a path that is gone by
-    the time anyone reads them.
+    the time anyone reads them. ``statement`` is 8x8's monthly bill; without it the
+    folder's own ``statement.csv`` is read when there is one (it is optional).
     """
     if not directory.exists():
         raise InputError(f"{directory}: the snapshot folder does not exist.")
@@ -86,6 +89,17 @@ def load(
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
         inputs.append(input_file(manifest_path))
+    statement_path = statement or _present(directory / "statement.csv")
+    bill = None
+    if statement_path is not None:
+        bill, bill_warnings = load_statement(
+            statement_path,
+            catalogue.names(),
+            catalogue.currency,
+            sorted(sites.country.dropna().unique()),
+        )
+        warnings += bill_warnings
+        inputs.append(input_file(statement_path))
     return Snapshot(
         users=users,
         sites=sites,
@@ -101,7 +115,12 @@ def load(
         collected_at=_collected_at(manifest, manifest_path),
         inputs=tuple(inputs),
         warnings=tuple(warnings),
+        statement=bill,
     )
+
+
+def _present(path: Path) -> Path | None:
+    return path if path.exists() else None
 
 
 def _text(value: object) -> str | None:
