@@ -171,6 +171,30 @@ def _unexpected(lines: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The money columns of :data:`BILL_COLUMNS` and the cents each is read from.
+_MONEY = {
+    "billed_amount": "billed_cents",
+    "billed_unit_price": "billed_unit_cents",
+    "contract_price": "contract_cents",
+    "expected_amount": "expected_cents",
+    "over_inventory": "over_inventory_cents",
+    "price_over": "price_over_cents",
+    "claim": "claim_cents",
+}
+
+
+def money_table(bill: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation over exactly :data:`BILL_COLUMNS`, money as cents / 100 (NaN where
+    unknown): what renderers show. The division happens here, once, at the edge."""
+    out = bill.copy()
+    for name, cents in _MONEY.items():
+        values = out[cents] if cents in out else pd.Series(pd.NA, index=out.index)
+        out[name] = (
+            values.astype("Float64").div(100).to_numpy(dtype="float64", na_value=float("nan"))
+        )
+    return out.reindex(columns=list(BILL_COLUMNS))
+
+
 def totals(snapshot: Snapshot, monthly_cost_cents: int) -> StatementTotals | None:
     """The statement block: recurring billed against the ledger's monthly cost."""
     lines = snapshot.statement
