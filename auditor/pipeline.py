@@ -53,7 +53,13 @@ def audit_folder(
     scratch folder's users and sites came from, for messages (see :func:`load`).
     """
     options = options or AuditOptions()
-    snapshot = load(input_dir, licenses=options.licenses, prices=options.prices, origin=origin)
+    snapshot = load(
+        input_dir,
+        licenses=options.licenses,
+        prices=options.prices,
+        origin=origin,
+        statement=options.statement,
+    )
     settings = Settings(
         as_of=options.as_of or snapshot.collected_at or now.date(),
         stale_after_days=options.stale_after_days,
