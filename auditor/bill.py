@@ -244,3 +244,73 @@ def period_warnings(snapshot: Snapshot, as_of: dt.date) -> list[str]:
             "made in between rather than a billing error."
         ]
     return []
+
+
+#: Columns of :func:`credits`, in output order: what procurement sends 8x8.
+CREDIT_COLUMNS: tuple[str, ...] = (
+    "finding_id",
+    "rule",
+    "item",
+    "statement_rows",
+    "billed_quantity",
+    "billed_amount",
+    "expected_quantity",
+    "expected_amount",
+    "claim",
+)
+
+
+def credits(
+    findings: pd.DataFrame, bill: pd.DataFrame, lines: pd.DataFrame | None, claim_rules: set[str]
+) -> pd.DataFrame:
+    """One row per open over-billing finding: the statement lines it is about, what they
+    billed, what they should have billed, and the credit to claim (money as cents / 100).
+
+    The claims add up to ``summary.monthly_overbilled``: each row's claim is its finding's
+    ``monthly_cost``, and billed - expected = claim on every row.
+    """
+    if lines is None or findings.empty:
+        return pd.DataFrame(columns=list(CREDIT_COLUMNS))
+    open_ = findings[findings.rule.isin(claim_rules) & ~findings.suppressed.astype(bool)]
+    per_type = bill.dropna(subset=["license_type"]).set_index("license_type").to_dict("index")
+    rows_of = lines.groupby("license_type").row.agg(lambda r: ", ".join(str(v) for v in r))
+    out: list[dict[str, object]] = []
+    found = zip(
+        open_.id.astype(str),
+        open_.rule.astype(str),
+        open_.entity_id.astype(str),
+        open_.monthly_cost_cents.astype("int64").tolist(),
+        strict=True,
+    )
+    for finding_id, rule, entity, claim in found:
+        if rule in ("billed-over-inventory", "price-above-contract"):
+            t = per_type[entity]
+            due = min(int(t["billed_quantity"]), int(t["inventory_total"]))
+            if rule == "billed-over-inventory":
+                quantity, billed, expected = int(t["billed_quantity"]), int(t["billed_cents"]), due
+            else:
+                quantity = expected = due
+                billed = int(t["billed_cents"]) - int(t["over_inventory_cents"])
+            row = {
+                "statement_rows": rows_of.get(entity, ""),
+                "billed_quantity": quantity,
+                "billed_amount": billed / 100,
+                "expected_quantity": expected,
+                "expected_amount": (billed - claim) / 100,
+            }
+        else:
+            taxed = lines[(lines.description + " (" + lines.jurisdiction + ")").eq(entity)]
+            row = {
+                "statement_rows": ", ".join(str(v) for v in taxed.row),
+                "billed_quantity": None,
+                "billed_amount": int(taxed.amount_cents.sum()) / 100,
+                "expected_quantity": None,
+                "expected_amount": (int(taxed.amount_cents.sum()) - claim) / 100,
+            }
+        out.append(
+            {"finding_id": finding_id, "rule": rule, "item": entity, **row, "claim": claim / 100}
+        )
+    table = pd.DataFrame(out, columns=list(CREDIT_COLUMNS))
+    for column in ("billed_quantity", "expected_quantity"):
+        table[column] = table[column].astype("Int64")
+    return table

@@ -100,6 +100,7 @@ def run(
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
     summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
+    reconciled = bill.reconcile(snapshot, rows)
     pairs = plan.pairings(rows, snapshot.users)
     return Report(
         tool_version=__version__,
@@ -123,7 +124,8 @@ def run(
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
         statement=bill.totals(snapshot, bridge.monthly_cost),
-        bill=bill.reconcile(snapshot, rows),
+        bill=reconciled,
+        credits=bill.credits(findings, reconciled, snapshot.statement, set(CLAIM_RULES)),
     )
 
 

@@ -325,3 +325,5 @@ class Report:
     statement: StatementTotals | None = None
     #: The bill reconciled with the licenses, one row per license type (see auditor.bill).
     bill: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Each open over-billing finding as a credit request line (see auditor.bill.credits).
+    credits: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)

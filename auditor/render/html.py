@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
+from auditor.render.billview import bill_view
 from auditor.render.charts import report_charts
 from auditor.render.historyview import history_view, suppressed_rows
 from auditor.render.htmlview import distinct, finding_row, pool_rows, records, rule_groups
@@ -76,6 +77,7 @@ def render_html(report: Report) -> str:
         more_pairs=max(0, len(report.pairings) - MAX_HTML_PAIRS),
         severities=[s.value for s in Severity],
         history=history_view(report),
+        bill=bill_view(report),
         suppressed=suppressed,
         more_suppressed=more_suppressed,
         options={

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.bill import BILL_COLUMNS, money_table
+from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS, money_table
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report, StatementTotals
@@ -102,9 +102,12 @@ def bridge_dict(bridge: Bridge) -> dict[str, Any]:
     }
 
 
-def statement_dict(totals: StatementTotals | None, bill: pd.DataFrame) -> dict[str, Any] | None:
-    """The bill beside the licenses: PRODUCT.md's five keys, then the period and ``types``
-    (the reconciliation table, one row per license type or unmatched description)."""
+def statement_dict(
+    totals: StatementTotals | None, bill: pd.DataFrame, credits: pd.DataFrame
+) -> dict[str, Any] | None:
+    """The bill beside the licenses: PRODUCT.md's five keys, then the period, ``types``
+    (the reconciliation table, one row per license type or unmatched description) and
+    ``credits`` (each open over-billing finding as a credit request line)."""
     if totals is None:
         return None
     return {
@@ -116,6 +119,7 @@ def statement_dict(totals: StatementTotals | None, bill: pd.DataFrame) -> dict[s
         "period_start": None if totals.period_start is None else totals.period_start.isoformat(),
         "period_end": None if totals.period_end is None else totals.period_end.isoformat(),
         "types": _records(money_table(bill), BILL_COLUMNS),
+        "credits": _records(credits, CREDIT_COLUMNS),
     }
 
 
@@ -171,7 +175,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
         "changes": _changes(report),
         "realised_monthly_saving": report.realised_monthly_saving,
         "warnings": list(report.warnings),
-        "statement": statement_dict(report.statement, report.bill),
+        "statement": statement_dict(report.statement, report.bill, report.credits),
     }
 
 

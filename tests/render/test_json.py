@@ -166,6 +166,9 @@ def test_the_demo_statement_block_validates_and_adds_up(tmp_path: Path) -> None:
     assert by_type["X8"]["price_direction"] == "unknown"
     assert by_type["8x8 Analytics for Work"]["quantity_direction"] == "unexpected"
     assert "statement.csv" in [i["name"] for i in data["inputs"]]
+    credits = bill["credits"]
+    assert round(sum(c["claim"] for c in credits), 2) == 170.6
+    assert all(round(c["billed_amount"] - c["expected_amount"], 2) == c["claim"] for c in credits)
 
 
 def test_without_a_statement_the_block_and_the_figure_are_null(tiny_dir: Path) -> None:

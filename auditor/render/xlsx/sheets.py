@@ -39,6 +39,14 @@ MONEY_COLUMNS: Final = frozenset(
         "monthly_saving",
         "annual_saving",
         "realised_monthly_saving",
+        # the Statement and Credits sheets (auditor.bill)
+        "billed_amount",
+        "billed_unit_price",
+        "contract_price",
+        "expected_amount",
+        "over_inventory",
+        "price_over",
+        "claim",
     }
 )
 
