@@ -73,6 +73,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, id)
     );
     """,
+    # The bill (issue 17): the credit to claim each run, and the credit obtained since the
+    # previous run (its open over-billing findings that are gone); null without a statement.
+    """
+    ALTER TABLE runs ADD COLUMN monthly_overbilled_cents INTEGER;
+    ALTER TABLE runs ADD COLUMN realised_credit_cents INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -123,11 +129,14 @@ class History:
             (report.tenant, report.as_of.isoformat()),
         )
         saving = report.realised_monthly_saving
+        overbilled = s.monthly_overbilled
+        credit = report.realised_monthly_credit
         cursor = self._db.execute(
             "INSERT INTO runs (tenant, as_of, generated_at, tool_version, currency, inputs, "
             "users, contacts, seats_total, seats_unassigned, monthly_cost_cents, "
-            "monthly_waste_cents, realised_saving_cents, findings, suppressed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "monthly_waste_cents, realised_saving_cents, findings, suppressed, "
+            "monthly_overbilled_cents, realised_credit_cents) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report.tenant,
                 report.as_of.isoformat(),
@@ -144,6 +153,8 @@ class History:
                 None if saving is None else round(saving * 100),
                 len(findings),
                 int(findings.suppressed.sum()) if "suppressed" in findings else 0,
+                None if overbilled is None else round(overbilled * 100),
+                None if credit is None else round(credit * 100),
             ),
         )
         run_id = cursor.lastrowid
@@ -190,7 +201,8 @@ class History:
         """Every recorded run (of ``tenant`` when given), oldest first."""
         query = (
             "SELECT tenant, as_of, generated_at, currency, users, findings, suppressed, "
-            "monthly_cost_cents, monthly_waste_cents, realised_saving_cents FROM runs"
+            "monthly_cost_cents, monthly_waste_cents, realised_saving_cents, "
+            "monthly_overbilled_cents, realised_credit_cents FROM runs"
         )
         params: tuple[str, ...] = ()
         if tenant is not None:

@@ -44,6 +44,7 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
             "monthly_cost": runs.monthly_cost_cents / 100,
             "monthly_waste": runs.monthly_waste_cents / 100,
             "realised_monthly_saving": pd.to_numeric(runs.realised_saving_cents) / 100,
+            "monthly_overbilled": pd.to_numeric(runs.monthly_overbilled_cents) / 100,
         }
     ).astype(object)
     rows = cast("list[dict[str, object]]", table.where(table.notna(), None).to_dict("records"))

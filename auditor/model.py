@@ -319,6 +319,10 @@ class Report:
     #: row per recorded run for the trend chart.
     changes: Changes | None = None
     realised_monthly_saving: float | None = None
+    #: Over-billing credits obtained since the previous run: its open bill claims (rules
+    #: billed-over-inventory, price-above-contract, tax-outside-service-states) that this
+    #: run's statement no longer shows. None without a history or without a statement.
+    realised_monthly_credit: float | None = None
     resolved: pd.DataFrame | None = field(default=None, repr=False)
     trend: pd.DataFrame | None = field(default=None, repr=False)
     #: The statement's totals beside the ledger's, None when no statement was given.

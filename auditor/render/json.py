@@ -132,8 +132,10 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
     ``pairings`` (each seat the plan gives a Contact); ``changes`` and
     ``realised_monthly_saving`` (null without a history); ``summary.unpriced_seats`` and
     ``summary.suppressed_findings``. ``statement`` and ``summary.monthly_overbilled`` are
-    PRODUCT.md's (null without a statement). ``ledger=False`` leaves the ledger array empty, for
-    :func:`write_json`, which writes it straight from the ledger's columns.
+    PRODUCT.md's (null without a statement); ``realised_monthly_credit`` (the over-billing
+    claims of the previous run that are gone; null without a history or a statement).
+    ``ledger=False`` leaves the ledger array empty, for :func:`write_json`, which writes it
+    straight from the ledger's columns.
     """
     s = report.summary
     return {
@@ -174,6 +176,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "changes": _changes(report),
         "realised_monthly_saving": report.realised_monthly_saving,
+        "realised_monthly_credit": report.realised_monthly_credit,
         "warnings": list(report.warnings),
         "statement": statement_dict(report.statement, report.bill, report.credits),
     }

@@ -34,6 +34,8 @@ TREND_COLUMNS: Final = (
     "monthly_cost",
     "monthly_waste",
     "realised_monthly_saving",
+    "monthly_overbilled",
+    "realised_monthly_credit",
 )
 
 #: Findings columns holding dates, as the engine hands them over (or ISO text).

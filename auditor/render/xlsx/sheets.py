@@ -47,6 +47,8 @@ MONEY_COLUMNS: Final = frozenset(
         "over_inventory",
         "price_over",
         "claim",
+        "monthly_overbilled",
+        "realised_monthly_credit",
     }
 )
 
