@@ -189,7 +189,7 @@ def test_tables_cover_the_data(tiny_wb: Workbook) -> None:
     assert tiny_wb["Tax"].tables["Tax"].ref == "A1:R3"
     # no history and nothing suppressed: a header and one blank row each
     assert tiny_wb["Changes"].tables["Changes"].ref == "A1:J2"
-    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:F2"
+    assert tiny_wb["Trend"].tables["Trend"].ref == "A1:H2"  # with the two bill columns
     assert tiny_wb["Suppressions"].tables["Suppressions"].ref == "A1:I2"
 
 
