@@ -78,6 +78,12 @@ class Catalogue:
                 self._spellings[str(k)] = min(self._spellings.get(str(k), n), n)
         return canonical.fillna("").astype(str)
 
+    def names(self) -> dict[str, str]:
+        """Every spelling known so far (compared as :func:`normalize.text_key`) with the type
+        it names, in final spelling: what a bill description is matched against."""
+        final = self.settle(pd.Series(list(self._names.values()), dtype=object))
+        return dict(zip(self._names, final.astype(str), strict=True))
+
     def settle(self, names: pd.Series) -> pd.Series:
         """``names`` from :meth:`resolve` with each unknown type in its final spelling."""
         final = {self._unknown[k]: s for k, s in self._spellings.items() if s != self._unknown[k]}

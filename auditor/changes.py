@@ -20,6 +20,7 @@ import pandas as pd
 from auditor.frames import member
 from auditor.history import PreviousRun, open_history
 from auditor.model import Changes, Report
+from auditor.rules._bill import CLAIM_RULES
 
 
 def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str]) -> Report:
@@ -58,6 +59,7 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
         findings=findings,
         changes=changes,
         realised_monthly_saving=saving / 100,
+        realised_monthly_credit=_credit(report, findings, prev),
         resolved=resolved.reset_index(drop=True),
     )
 
@@ -69,6 +71,18 @@ def _saving(findings: pd.DataFrame, prev: pd.DataFrame, waste_rules: set[str]) -
     still = pd.to_numeric(was.id.map(now), errors="coerce").fillna(0)
     drop = was.monthly_cost_cents.astype("int64") - still
     return int(np.maximum(drop.to_numpy(dtype="int64"), 0).sum())
+
+
+def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> float | None:
+    """The over-billing the previous run claimed that this run's statement no longer shows.
+
+    Counted like the saving (a claim gone is its whole cost, one that shrank its drop), and
+    only when this run compared a statement: without one the bill rules are skipped, and a
+    claim that was not checked is not a credit obtained.
+    """
+    if report.statement is None:
+        return None
+    return _saving(findings, prev, set(CLAIM_RULES)) / 100
 
 
 def with_trend(report: Report, runs: pd.DataFrame) -> Report:
@@ -83,6 +97,8 @@ def with_trend(report: Report, runs: pd.DataFrame) -> Report:
             "realised_monthly_saving": runs.realised_saving_cents / 100,
             "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
             "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
+            "monthly_overbilled": pd.to_numeric(runs.monthly_overbilled_cents) / 100,
+            "realised_monthly_credit": pd.to_numeric(runs.realised_credit_cents) / 100,
         }
     )
     return dataclasses.replace(report, trend=trend)

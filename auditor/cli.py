@@ -105,6 +105,9 @@ def _summary_line(report: Report) -> str:
         + f"; monthly waste {money_text(cents, report.currency)}"
         + f" (annual {money_text(cents * 12, report.currency)})"
     )
+    if s.monthly_overbilled:
+        billed = round(s.monthly_overbilled * 100)
+        line += f"; overbilled {money_text(billed, report.currency)} a month (a credit to claim)"
     if report.skipped:
         line += f"; skipped: {', '.join(k.rule for k in report.skipped)}"
     if s.unpriced_seats:
@@ -220,6 +223,12 @@ def collect(
     "--contract",
     type=click.Path(path_type=Path),
     help="Contract terms CSV (renewal, notice, buy-out, spares) kept outside the folder.",
+)
+@click.option(
+    "--statement",
+    type=click.Path(path_type=Path),
+    help="8x8's monthly statement CSV to reconcile with the licenses (default: the snapshot "
+    "folder's statement.csv, if any).",
 )
 @report_options
 @api_options

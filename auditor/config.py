@@ -22,6 +22,7 @@ _TOP = {
     "input": Path,
     "licenses": Path,
     "prices": Path,
+    "statement": Path,
     "out": Path,
     "formats": list,
     "history": Path,
@@ -60,6 +61,7 @@ class Config:
     input: Path | None = None
     licenses: Path | None = None
     prices: Path | None = None
+    statement: Path | None = None
     out: Path | None = None
     formats: tuple[str, ...] | None = None
     history: Path | None = None

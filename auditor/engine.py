@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, chargeback, ledger, plan, spares, suppress, terms, terms_text
+from auditor import __version__, bill, chargeback, ledger, plan, spares, suppress, terms, terms_text
 from auditor.config import Suppression
 from auditor.frames import member
 from auditor.ledger import Disposition
@@ -37,6 +37,7 @@ from auditor.rules import (
     unassigned_billed_seats,
 )
 from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.rules._bill import CLAIM_RULES
 from auditor.tax import tax_table
 from auditor.text import readable
 
@@ -108,6 +109,9 @@ def run(
     )
     pools = _pools(snapshot, rows, set(open_.id))
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
+    summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
+    warnings += bill.period_warnings(snapshot, settings.as_of)
+    reconciled = bill.reconcile(snapshot, rows)
     pairs = plan.pairings(rows, snapshot.users)
     return Report(
         tool_version=__version__,
@@ -133,6 +137,9 @@ def run(
         renewals=terms.renewals(rows, snapshot.contract, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),
+        statement=bill.totals(snapshot, bridge.monthly_cost),
+        bill=reconciled,
+        credits=bill.credits(findings, reconciled, snapshot.statement, set(CLAIM_RULES)),
     )
 
 
@@ -142,6 +149,14 @@ def _with_spares(built: Ledger, snapshot: Snapshot, settings: Settings) -> Ledge
         dict(settings.keep_spares), snapshot.contract, snapshot.types.license_type
     )
     return replace(built, rows=spares.set_aside(built.rows, allowed))
+
+
+def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> float | None:
+    """The credit to claim: the open bill findings' costs, beside the waste, never in it."""
+    if snapshot.statement is None:
+        return None
+    claimed = open_.monthly_cost_cents[open_.rule.isin(CLAIM_RULES)]
+    return int(claimed.sum()) / 100
 
 
 def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:

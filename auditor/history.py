@@ -85,6 +85,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN saving_at_renewal_cents INTEGER;
     ALTER TABLE runs ADD COLUMN buyout_fees_cents INTEGER;
     """,
+    # 4: the bill: the credit to claim each run, and the credit obtained since the
+    # previous run (its open over-billing findings that are gone); null without a statement.
+    """
+    ALTER TABLE runs ADD COLUMN monthly_overbilled_cents INTEGER;
+    ALTER TABLE runs ADD COLUMN realised_credit_cents INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -151,11 +157,14 @@ class History:
             (report.tenant, report.as_of.isoformat()),
         )
         saving = report.realised_monthly_saving
+        overbilled = s.monthly_overbilled
+        credit = report.realised_monthly_credit
         cursor = self._db.execute(
             "INSERT INTO runs (tenant, as_of, generated_at, tool_version, currency, inputs, "
             "users, contacts, seats_total, seats_unassigned, monthly_cost_cents, "
-            "monthly_waste_cents, realised_saving_cents, findings, suppressed, settings) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "monthly_waste_cents, realised_saving_cents, findings, suppressed, settings, "
+            "monthly_overbilled_cents, realised_credit_cents) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report.tenant,
                 report.as_of.isoformat(),
@@ -173,6 +182,8 @@ class History:
                 len(findings),
                 int(findings.suppressed.sum()) if "suppressed" in findings else 0,
                 json.dumps(settings, sort_keys=True, default=str),
+                None if overbilled is None else round(overbilled * 100),
+                None if credit is None else round(credit * 100),
             ),
         )
         run_id = cursor.lastrowid
@@ -227,7 +238,8 @@ class History:
         query = (
             "SELECT tenant, as_of, generated_at, currency, users, findings, suppressed, "
             "monthly_cost_cents, monthly_waste_cents, realised_saving_cents, saving_now_cents, "
-            "saving_at_renewal_cents, buyout_fees_cents FROM runs"
+            "saving_at_renewal_cents, buyout_fees_cents, monthly_overbilled_cents, "
+            "realised_credit_cents FROM runs"
         )
         params: tuple[str, ...] = ()
         if tenant is not None:

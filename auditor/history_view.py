@@ -48,6 +48,7 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
             # the contract's split of the saving (null on runs recorded before it existed)
             "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
             "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
+            "monthly_overbilled": pd.to_numeric(runs.monthly_overbilled_cents) / 100,
         }
     ).astype(object)
     rows = cast("list[dict[str, object]]", table.where(table.notna(), None).to_dict("records"))

@@ -132,6 +132,9 @@ class Snapshot:
     ledger: Ledger | None = field(default=None, repr=False)
     #: contract.csv's terms (``CONTRACT_COLUMNS`` in :mod:`auditor.contract`), or None.
     contract: pd.DataFrame | None = field(default=None, repr=False)
+    #: 8x8's monthly statement, one row per bill line (see :mod:`auditor.statement`), or
+    #: None when no statement was given: the bill rules are then skipped, never clean.
+    statement: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,9 @@ class Summary:
     findings_by_severity: Mapping[str, int]
     #: Findings an active suppression covers: still listed, counted in no money total.
     suppressed_findings: int = 0
+    #: What the statement bills beyond the inventory, the contract price or the service
+    #: states: a credit to claim, beside (never inside) the waste. None without a statement.
+    monthly_overbilled: float | None = None
 
 
 #: Columns of ``Report.findings``, in output order: the JSON/CSV findings contract plus
@@ -265,6 +271,27 @@ POOL_COLUMNS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class StatementTotals:
+    """The bill beside the license side, in cents (see :mod:`auditor.bill`).
+
+    ``recurring_expected`` is the ledger's monthly cost (priced seats only), so
+    ``difference`` = billed - expected is what the bill and the licenses disagree by.
+    """
+
+    recurring_billed: int
+    recurring_expected: int
+    lines: int
+    lines_matched: int
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    @property
+    def difference(self) -> int:
+        """Billed minus expected: positive when 8x8 bills more than the licenses cost."""
+        return self.recurring_billed - self.recurring_expected
+
+
+@dataclass(frozen=True)
 class Changes:
     """How this run differs from the tenant's previous one in the history."""
 
@@ -313,5 +340,15 @@ class Report:
     #: row per recorded run for the trend chart.
     changes: Changes | None = None
     realised_monthly_saving: float | None = None
+    #: Over-billing credits obtained since the previous run: its open bill claims (rules
+    #: billed-over-inventory, price-above-contract, tax-outside-service-states) that this
+    #: run's statement no longer shows. None without a history or without a statement.
+    realised_monthly_credit: float | None = None
     resolved: pd.DataFrame | None = field(default=None, repr=False)
     trend: pd.DataFrame | None = field(default=None, repr=False)
+    #: The statement's totals beside the ledger's, None when no statement was given.
+    statement: StatementTotals | None = None
+    #: The bill reconciled with the licenses, one row per license type (see auditor.bill).
+    bill: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Each open over-billing finding as a credit request line (see auditor.bill.credits).
+    credits: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)

@@ -89,6 +89,8 @@ class AuditOptions:
     as_of: dt.date | None = None
     licenses: Path | None = None
     prices: Path | None = None
+    #: 8x8's monthly statement; None: the snapshot folder's statement.csv, if any.
+    statement: Path | None = None
     tenant: str | None = None
     stale_after_days: int = 30
     high_monthly_cost: float = 100.0
@@ -121,6 +123,7 @@ def resolve(
     as_of: dt.date | None = None,
     licenses: Path | None = None,
     prices: Path | None = None,
+    statement: Path | None = None,
     tenant: str | None = None,
     stale_after_days: int | None = None,
     history: Path | None = None,
@@ -143,6 +146,7 @@ def resolve(
         as_of=as_of,
         licenses=_pick(licenses, c.licenses, None),
         prices=_pick(prices, c.prices, None),
+        statement=_pick(statement, c.statement, None),
         tenant=_pick(tenant, c.tenant, None),
         stale_after_days=_pick(stale_after_days, c.stale_after_days, 30),
         high_monthly_cost=_pick(None, c.high_monthly_cost, 100.0),

@@ -65,6 +65,7 @@ def audit_folder(
         prices=options.prices,
         origin=origin,
         contract=options.contract,
+        statement=options.statement,
     )
     settings = Settings(
         as_of=options.as_of or snapshot.collected_at or now.date(),

@@ -23,6 +23,7 @@ from auditor.errors import InputError
 from auditor.frames import member
 from auditor.inventory import Inventory, load_inventory
 from auditor.model import Kind, LicenseStatus, Snapshot
+from auditor.statement import load_statement
 from auditor.tables import SITES, USERS
 
 #: Text columns every users table has after loading (blank when the file lacked them).
@@ -39,13 +40,15 @@ def load(
     prices: Path | None = None,
     origin: str | None = None,
     contract: Path | None = None,
+    statement: Path | None = None,
 ) -> Snapshot:
     """Read and validate a snapshot folder; ``licenses``/``prices``/``contract`` replace the
     folder's own (contract.csv is optional: without one, no renewal or buy-out is known).
 
     ``origin`` says where the folder's users and sites came from (the API's URL) when the
     folder is only a scratch copy: messages then name it instead of a path that is gone by
-    the time anyone reads them.
+    the time anyone reads them. ``statement`` is 8x8's monthly bill; without it the
+    folder's own ``statement.csv`` is read when there is one (it is optional).
     """
     if not directory.exists():
         raise InputError(f"{directory}: the snapshot folder does not exist.")
@@ -94,6 +97,17 @@ def load(
     if contract is not None or contract_path.exists():
         terms = load_contract(contract_path, catalogue, types.license_type)
         inputs.append(input_file(contract_path))
+    statement_path = statement or _present(directory / "statement.csv")
+    bill = None
+    if statement_path is not None:
+        bill, bill_warnings = load_statement(
+            statement_path,
+            catalogue.names(),
+            catalogue.currency,
+            sorted(sites.country.dropna().unique()),
+        )
+        warnings += bill_warnings
+        inputs.append(input_file(statement_path))
     return Snapshot(
         users=users,
         sites=sites,
@@ -110,7 +124,12 @@ def load(
         inputs=tuple(inputs),
         warnings=tuple(warnings),
         contract=terms,
+        statement=bill,
     )
+
+
+def _present(path: Path) -> Path | None:
+    return path if path.exists() else None
 
 
 def _text(value: object) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -198,7 +199,9 @@ def _outcome(folder: Path) -> str | None:
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FILE_NAMES = st.sampled_from(["users.csv", "sites.csv", "licenses.csv", "prices.csv"])
+FILE_NAMES = st.sampled_from(
+    ["users.csv", "sites.csv", "licenses.csv", "prices.csv", "statement.csv"]
+)
 
 
 @FUZZ
@@ -235,6 +238,14 @@ HEADERS = [
     "deactivated_at",
     "aliases",
     "suspended",
+    "description",
+    "quantity",
+    "amount",
+    "unit_price",
+    "category",
+    "jurisdiction",
+    "period_start",
+    "period_end",
 ]
 CELLS = st.one_of(
     st.sampled_from(
@@ -281,3 +292,135 @@ def test_wrong_tables_never_raise_anything_but_input_error(
         )
         message = _outcome(folder)
     assert message is None or "\n" not in message
+
+
+STATEMENT_FILES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("empty", lambda p: p.write_bytes(b""), "the file is empty"),
+    (
+        "header only",
+        lambda p: p.write_text("description,quantity,amount\n"),
+        "has a header but no bill line rows",
+    ),
+    ("xlsx renamed .csv", _xlsx, "is an Excel workbook or another zip archive, not a CSV"),
+    ("pdf", lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj"), "is a PDF document"),
+    ("a folder", lambda p: p.mkdir(), "found a folder"),
+    (
+        "no amount column",
+        lambda p: p.write_text("description,quantity,price\nX2,1,24.00\n"),
+        "has no 'amount' column",
+    ),
+    (
+        "duplicate header",
+        lambda p: p.write_text("description,quantity,amount,amount\nX2,1,24.00,25.00\n"),
+        "the header 'amount' appears more than once",
+    ),
+    (
+        "three decimals",
+        lambda p: p.write_text("description,quantity,amount\nX2,1,24.005\n"),
+        "row 2, column amount: '24.005' is not an amount",
+    ),
+    (
+        "ambiguous thousands",
+        lambda p: p.write_text('description,quantity,amount\nX2,1,"1,234"\n'),
+        "row 2, column amount: '1,234' is not an amount",
+    ),
+    (
+        "another currency",
+        lambda p: p.write_text("description,quantity,amount\nX2,1,GBP 24.00\n"),
+        "row 2, column amount: 'GBP 24.00' is written in GBP, but the price book's currency",
+    ),
+    (
+        "negative count",
+        lambda p: p.write_text("description,quantity,amount\nX2,-1,24.00\n"),
+        "row 2, column quantity: '-1' is not a whole number",
+    ),
+    (
+        "date that does not exist",
+        lambda p: p.write_text("description,quantity,amount,period_start\nX2,1,24.00,2026-02-30\n"),
+        "row 2, column period_start: '2026-02-30' is not an ISO 8601 date",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "damage", "message"), STATEMENT_FILES, ids=[f[0] for f in STATEMENT_FILES]
+)
+def test_broken_statement_file(
+    tenant: TenantFactory, case: str, damage: Callable[[Path], None], message: str
+) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    damage(folder / "statement.csv")
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        load(folder)
+    assert str(caught.value).startswith(str(folder / "statement.csv"))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_statement_as_the_export_tools_save_it_loads(tenant: TenantFactory) -> None:
+    folder = tenant([user("u1", licenses="X2")])
+    text = "Charge Description;Qty;Line Total;Charge Type\r\nX2;1;24,00;Recurring Charges\r\n"
+    (folder / "statement.csv").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    snap = load(folder)
+    assert snap.statement is not None
+    assert snap.statement.amount_cents.tolist() == [2400]
+    assert snap.statement.license_type.tolist() == ["X2"]
+
+
+STATEMENT_CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "X2",
+            "x2",
+            "X4",
+            "1",
+            "0",
+            "3",
+            "24.00",
+            "-5.00",
+            "(5.00)",
+            "5 CR",
+            "tax",
+            "fee",
+            "usage",
+            "payment",
+            "Recurring",
+            "CA",
+            "FL",
+            "Canada",
+            "ZZ",
+            "2026-11-01",
+            "2026-10-31",
+            "=1+1",
+            "\u202e",
+        ]
+    ),
+    st.text(max_size=8),
+)
+STATEMENT_HEADERS = ["description", "quantity", "amount", "unit_price", "category",
+                     "jurisdiction", "period_start", "period_end"]  # fmt: skip
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(STATEMENT_CELLS, min_size=8, max_size=8), max_size=6))
+def test_any_statement_is_refused_in_a_sentence_or_audited_by_every_bill_rule(
+    rows: list[list[str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _base_tenant(folder)
+        write_csv(
+            folder / "statement.csv",
+            [dict(zip(STATEMENT_HEADERS, row, strict=True)) for row in rows],
+            header=STATEMENT_HEADERS,
+        )
+        message = _outcome(folder)
+        report = audit(folder) if message is None else None
+    if report is None:
+        assert message is not None
+        assert "\n" not in message
+        return
+    assert [s.rule for s in report.skipped] == []  # no bill rule failed on what loaded
+    overbilled = report.summary.monthly_overbilled
+    assert overbilled is not None
+    assert overbilled >= 0

@@ -33,7 +33,14 @@ def test_tiny_example_matches_the_hand_worked_findings(tiny_dir: Path) -> None:
 def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
     snap = load(tiny_dir, licenses=FIXTURES / "tiny-pools" / "licenses.csv")
     report = run(snap, Settings(as_of=dt.date(2026, 11, 1)), tenant="t", generated_at=NOW)
-    assert [k.rule for k in report.skipped] == ["tax-address-mismatch"]
+    assert [k.rule for k in report.skipped] == [
+        "tax-address-mismatch",
+        # no statement.csv in the tiny tenant: the bill rules are skipped, never clean
+        "billed-over-inventory",
+        "price-above-contract",
+        "tax-outside-service-states",
+        "billed-unknown-product",
+    ]
     assert report.summary.monthly_waste == 82.0
     assert report.summary.findings_by_rule == {
         "unassigned-billed-seats": 2,
@@ -54,6 +61,28 @@ def test_demo_matches_its_planted_expectations() -> None:
     for key, value in expected["summary"].items():
         assert summary[key] == value, key
     assert report.skipped == ()
+    costs = report.findings.set_index(["rule", "entity_id"]).monthly_cost
+    for rule, by_entity in expected["monthly_cost_by_finding"].items():
+        for entity, value in by_entity.items():
+            if value is not None:
+                assert costs[(rule, entity)] == value, (rule, entity)
+    bill = expected["statement"]
+    assert report.statement is not None
+    assert report.statement.recurring_billed / 100 == bill["recurring_billed"]
+    assert report.statement.recurring_expected / 100 == bill["recurring_expected"]
+    assert report.statement.difference / 100 == bill["difference"]
+    assert (report.statement.lines, report.statement.lines_matched) == (
+        bill["lines"],
+        bill["lines_matched"],
+    )
+    billed = report.bill.dropna(subset=["license_type"]).set_index("license_type")
+    for name, figures in bill["types"].items():
+        row = billed.loc[name]
+        assert (row.billed_quantity, row.billed_cents / 100, row.inventory_total) == (
+            figures["quantity"],
+            figures["amount"],
+            figures["total"],
+        ), name
 
 
 def test_finding_ids_are_stable_and_order_is_deterministic(tiny_dir: Path) -> None:

@@ -221,7 +221,32 @@ def test_a_consistent_tenant_yields_no_findings(people: list[tuple[str, str, boo
         write_csv(folder / "sites.csv", SITES)
         write_csv(folder / "licenses.csv", units, header=list(unit("x", "x")))
         write_csv(folder / "prices.csv", PRICES)
+        # 8x8's bill for exactly what is held, at the price book's prices, taxed where it is
+        price = {p["license_type"]: p["monthly_price"] for p in PRICES}
+        held_types = [u["license_type"] for u in units]
+        bill = [
+            {
+                "description": t,
+                "quantity": str(held_types.count(t)),
+                "amount": f"{held_types.count(t) * float(price[t]):.2f}",
+                "category": "recurring",
+                "jurisdiction": "",
+            }
+            for t in sorted(set(held_types))
+        ]
+        bill += [
+            {
+                "description": "E911",
+                "quantity": "",
+                "amount": "1.00",
+                "category": "fee",
+                "jurisdiction": state[site],
+            }
+            for site in sorted({p[0] for p in people})
+        ]
+        write_csv(folder / "statement.csv", bill)
         report = audit(folder, AS_OF)
     assert report.findings.empty
     assert report.summary.monthly_waste == 0
+    assert report.summary.monthly_overbilled == 0
     assert report.skipped == ()

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.plan import totals
 from auditor.render.actionview import top_actions
+from auditor.render.billview import bill_view
 from auditor.render.charts import MAX_SHOWN_WIDTH, report_charts
 from auditor.render.contractview import contract_view
 from auditor.render.historyview import history_view, suppressed_rows
@@ -93,6 +94,7 @@ def render_html(report: Report) -> str:
         more_pairs=max(0, len(report.pairings) - MAX_HTML_PAIRS),
         severities=[s.value for s in Severity],
         history=history_view(report),
+        bill=bill_view(report),
         suppressed=suppressed,
         more_suppressed=more_suppressed,
         options={

@@ -13,9 +13,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS, money_table
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
-from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
+from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report, StatementTotals
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.terms import (
     LEDGER_TERM_COLUMNS,
@@ -130,6 +131,27 @@ def saving_note(bridge: Bridge) -> str:
     )
 
 
+def statement_dict(
+    totals: StatementTotals | None, bill: pd.DataFrame, credits: pd.DataFrame
+) -> dict[str, Any] | None:
+    """The bill beside the licenses: PRODUCT.md's five keys, then the period, ``types``
+    (the reconciliation table, one row per license type or unmatched description) and
+    ``credits`` (each open over-billing finding as a credit request line)."""
+    if totals is None:
+        return None
+    return {
+        "recurring_billed": totals.recurring_billed / 100,
+        "recurring_expected": totals.recurring_expected / 100,
+        "difference": totals.difference / 100,
+        "lines": totals.lines,
+        "lines_matched": totals.lines_matched,
+        "period_start": None if totals.period_start is None else totals.period_start.isoformat(),
+        "period_end": None if totals.period_end is None else totals.period_end.isoformat(),
+        "types": _records(money_table(bill), BILL_COLUMNS),
+        "credits": _records(credits, CREDIT_COLUMNS),
+    }
+
+
 def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
     """The report as the JSON object PRODUCT.md specifies, plus keys it does not name.
 
@@ -138,8 +160,11 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
     ``sites`` (the chargeback view), ``cancellation`` (the plan per license type) and
     ``pairings`` (each seat the plan gives a Contact); ``changes`` and
     ``realised_monthly_saving`` (null without a history); ``summary.unpriced_seats`` and
-    ``summary.suppressed_findings``. ``ledger=False`` leaves the ledger array empty, for
-    :func:`write_json`, which writes it straight from the ledger's columns.
+    ``summary.suppressed_findings``. ``statement`` and ``summary.monthly_overbilled`` are
+    PRODUCT.md's (null without a statement); ``realised_monthly_credit`` (the over-billing
+    claims of the previous run that are gone; null without a history or a statement).
+    ``ledger=False`` leaves the ledger array empty, for :func:`write_json`, which writes it
+    straight from the ledger's columns.
     """
     s = report.summary
     return {
@@ -168,6 +193,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
             "findings_by_rule": dict(s.findings_by_rule),
             "findings_by_severity": dict(s.findings_by_severity),
             "suppressed_findings": s.suppressed_findings,
+            "monthly_overbilled": s.monthly_overbilled,
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
@@ -180,7 +206,9 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "changes": _changes(report),
         "realised_monthly_saving": report.realised_monthly_saving,
+        "realised_monthly_credit": report.realised_monthly_credit,
         "warnings": list(report.warnings),
+        "statement": statement_dict(report.statement, report.bill, report.credits),
     }
 
 

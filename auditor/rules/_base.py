@@ -40,6 +40,10 @@ CONTRACT_ORDER: tuple[str, ...] = (
     "tax-address-mismatch",
     "license-overassigned",
     "sources-disagree",
+    "billed-over-inventory",
+    "price-above-contract",
+    "tax-outside-service-states",
+    "billed-unknown-product",
 )
 
 Check = Callable[[Snapshot, Settings], pd.DataFrame]

@@ -23,7 +23,7 @@ from typing import Any, Final
 import pytest
 
 from auditor import cli
-from tests.conftest import PRICES, SITES, unit, user, write_tenant
+from tests.conftest import PRICES, SITES, unit, user, write_csv, write_tenant
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,43 @@ def write_hostile_tenant(folder: Path) -> Path:
             unit(f"L-u-{c.key}", c.raw, "UNASSIGNED"),
         ]
     users.append(user("long", last_name=LONG_NAME, department=LONG_DEPARTMENT, extension="100"))
-    return write_tenant(folder, users, licenses, sites, prices)
+    write_tenant(folder, users, licenses, sites, prices)
+    write_csv(folder / "statement.csv", hostile_statement())
+    return folder
+
+
+def hostile_statement() -> list[dict[str, str]]:
+    """8x8's bill, per case: its type billed by its alias one seat over the two held (a
+    billed-over-inventory finding named by it), a product named by the string run on into
+    more letters (a billed-unknown-product finding), and a fee for Florida described by it (a
+    tax-outside-service-states finding), so the string reaches every bill table."""
+    lines: list[dict[str, str]] = []
+    for c in CASES:
+        lines += [
+            {
+                "description": f"{c.raw} legacy",
+                "quantity": "3",
+                "amount": "30.00",
+                "category": "recurring",
+                "jurisdiction": "",
+            },
+            {
+                # run on into letters, so no type's name is in it as a whole word
+                "description": f"{c.raw}xtra",
+                "quantity": "1",
+                "amount": "7.00",
+                "category": "recurring",
+                "jurisdiction": "",
+            },
+            {
+                "description": c.raw,
+                "quantity": "",
+                "amount": "1.50",
+                "category": "fee",
+                "jurisdiction": "FL",
+            },
+        ]
+    return lines
 
 
 def toml_string(text: str) -> str:

@@ -188,7 +188,8 @@ def test_stdout_lists_the_reports_and_the_summary_is_one_line(hostile_run: Run) 
     assert len(summary) == 1
     assert re.fullmatch(
         re.escape(TENANT) + r": \d+ findings \([^()]+\); monthly waste USD [\d,]+\.\d\d "
-        r"\(annual USD [\d,]+\.\d\d\); (no history kept|history \S+)",
+        r"\(annual USD [\d,]+\.\d\d\); overbilled USD [\d,]+\.\d\d a month \(a credit to claim\)"
+        r"; (no history kept|history \S+)",
         summary[0],
     ), summary[0]
     assert hostile_run.stderr.endswith(summary[0] + "\n")

@@ -158,7 +158,7 @@ def test_the_bridge_opens_the_page_and_its_bar_adds_up(browser: Browser, demo_pa
 def test_a_filter_changes_the_visible_rows(browser: Browser, demo_page: Path) -> None:
     seen = visit(browser, demo_page)
     page = seen.page
-    assert visible_rows(page) == 48
+    assert visible_rows(page) == 52  # 48 license findings and 4 on the demo's statement
     page.select_option("select[data-filter=severity]", "info")
     assert visible_rows(page) == 6
     assert page.locator("#findings-shown").inner_text() == "6"
@@ -169,14 +169,14 @@ def test_a_filter_changes_the_visible_rows(browser: Browser, demo_page: Path) ->
     page.select_option("select[data-filter=rule]", "")
     page.select_option("select[data-filter=site]", "Dallas Warehouse")
     dallas = visible_rows(page)
-    assert 0 < dallas < 48
+    assert 0 < dallas < 52
     sites = page.eval_on_selector_all(
         "#findings-table tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)"
     )
     assert set(sites) == {"Dallas Warehouse"}
     page.select_option("select[data-filter=site]", "")
     page.select_option("select[data-filter=license-type]", "X2")
-    assert 0 < visible_rows(page) < 48
+    assert 0 < visible_rows(page) < 52
     assert seen.errors == []
     page.close()
 
@@ -333,3 +333,26 @@ def test_the_bridge_splits_the_saving_now_and_at_renewal(
     assert "assumes no buy-out fee" in plain.locator("#bridge #saving-note").inner_text()
     assert plain.locator("#renewals-table").count() == 0
     plain.close()
+
+
+def test_the_bill_section_reconciles_the_demo_statement(browser: Browser, demo_page: Path) -> None:
+    seen = visit(browser, demo_page)
+    page = seen.page
+    assert seen.errors == []
+    assert page.locator("#monthly-overbilled").inner_text() == "USD 170.60"
+    assert page.locator("#recurring-billed").inner_text() == "USD 17,776.00"
+    assert page.locator("#recurring-expected").inner_text() == "USD 17,954.00"
+    # beside the waste, never added to it
+    assert page.locator("#monthly-waste").inner_text() == "USD 1,476.00"
+    rows = page.locator("#bill-table tbody tr")
+    assert rows.count() == 7
+    over = page.locator('#bill-table tr[data-quantity="over"] td').all_inner_texts()
+    assert over[0] == "X2"
+    assert over[-1] == "USD 144.00"
+    assert page.locator('#bill-table tr[data-price="over"] td').first.inner_text() == "X4"
+    assert page.locator('#bill-table tr[data-quantity="missing"] td').first.inner_text() == "X6"
+    unexpected = page.locator('#bill-table tr[data-quantity="unexpected"] td').first
+    assert unexpected.inner_text() == "8x8 Analytics for Work"
+    for rule in ("billed-over-inventory", "price-above-contract", "tax-outside-service-states"):
+        assert page.locator(f'#findings-table tbody tr[data-rule="{rule}"]').count() == 1, rule
+    seen.page.close()

@@ -132,3 +132,48 @@ def test_ledger_streamed_from_its_columns_matches_the_records(tmp_path: Path) ->
     assert rows[2]["finding_id"] is None
     assert rows[3]["monthly_price"] is None
     assert len(rows) == len(ledger)
+
+
+def test_the_demo_statement_block_validates_and_adds_up(tmp_path: Path) -> None:
+    expected = json.loads((DEMO / "expected.json").read_text())
+    report = audit(DEMO, dt.date(2026, 11, 2))
+    path = tmp_path / "audit.json"
+    write_json(report, path)
+    data = json.loads(path.read_text())
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
+        data
+    )
+    bill = data["statement"]
+    assert {k: bill[k] for k in expected["statement"] if k != "types"} == {
+        k: v for k, v in expected["statement"].items() if k != "types"
+    }
+    assert (
+        bill["recurring_expected"]
+        == data["summary"]["monthly_cost"]
+        == data["bridge"]["monthly_cost"]
+    )
+    assert (bill["period_start"], bill["period_end"]) == ("2026-11-01", "2026-11-30")
+    assert data["summary"]["monthly_overbilled"] == expected["summary"]["monthly_overbilled"]
+    claims = sum(t["claim"] for t in bill["types"])
+    taxes = sum(
+        f["monthly_cost"] for f in data["findings"] if f["rule"] == "tax-outside-service-states"
+    )
+    assert round(claims + taxes, 2) == data["summary"]["monthly_overbilled"] == 170.6
+    by_type = {t["license_type"] or t["description"]: t for t in bill["types"]}
+    assert by_type["X6"]["quantity_direction"] == "missing"
+    assert by_type["VCC Agent"]["quantity_direction"] == "under"
+    assert by_type["X8"]["contract_price"] is None
+    assert by_type["X8"]["price_direction"] == "unknown"
+    assert by_type["8x8 Analytics for Work"]["quantity_direction"] == "unexpected"
+    assert "statement.csv" in [i["name"] for i in data["inputs"]]
+    credits = bill["credits"]
+    assert round(sum(c["claim"] for c in credits), 2) == 170.6
+    assert all(round(c["billed_amount"] - c["expected_amount"], 2) == c["claim"] for c in credits)
+
+
+def test_without_a_statement_the_block_and_the_figure_are_null(tiny_dir: Path) -> None:
+    data = report_dict(audit(tiny_dir, dt.date(2026, 11, 1)))
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(dumps(data)))
+    assert data["statement"] is None
+    assert data["summary"]["monthly_overbilled"] is None
+    assert "billed-over-inventory" in [s["rule"] for s in data["skipped"]]

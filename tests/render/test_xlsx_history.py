@@ -167,11 +167,13 @@ def test_trend_has_a_typed_row_per_audit(wb: Workbook) -> None:
     assert header(ws) == [
         "As of", "Findings", "Suppressed findings", "Monthly cost", "Monthly waste",
         "Realised monthly saving", "Saving now", "Saving at renewal",
+        "Monthly overbilled", "Realised monthly credit",
     ]  # fmt: skip
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert rows == [  # no contract: the whole saving is "now"
-        [dt.datetime(2026, 10, 1), 5, 3, 164, 68, 0, 68, 0],
-        [dt.datetime(2026, 11, 1), 5, 2, 96, 24, 68, 0, 0],
+    # no contract: the whole saving is "now"; no statement: the bill figures are empty, never 0
+    assert rows == [
+        [dt.datetime(2026, 10, 1), 5, 3, 164, 68, 0, 68, 0, None, None],
+        [dt.datetime(2026, 11, 1), 5, 2, 96, 24, 68, 0, 0, None, None],
     ]
     assert all(c.is_date and c.number_format == DATE for c in column(ws, "as_of"))
     for name in ("monthly_cost", "monthly_waste", "realised_monthly_saving", "saving_now"):

@@ -88,6 +88,8 @@ def test_collect_then_audit_matches_the_csv_audit(
         capsys.readouterr()
         inventory = ["--licenses", str(folder / "licenses.csv")]
         inventory += ["--prices", str(folder / "prices.csv")]
+        # the CSV audit reads the folder's statement.csv: give the API audits the same bill
+        inventory += ["--statement", str(folder / "statement.csv")]
         from_csv = audit_json(["audit", "--input", str(folder)], tmp_path / "csv", capsys)
         from_api = audit_json(["audit", "--input", str(snap), *inventory], tmp_path / "api", capsys)
         in_one_go = audit_json(

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from auditor.bill import CREDIT_COLUMNS, money_table
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
 from auditor.model import POOL_COLUMNS, Report, Snapshot
@@ -141,6 +142,19 @@ def data_sheets(report: Report) -> list[DataSheet]:
         DataSheet("Reassign", "Reassign", _columns(report.pairings, PAIRING_COLUMNS)),
         DataSheet("Tax", "Tax", _columns(report.tax, TAX_COLUMNS)),
         *(DataSheet(title, title, frame) for title, frame in history_frames(report)),
+        *bill_sheets(report),
+    ]
+
+
+def bill_sheets(report: Report) -> list[DataSheet]:
+    """Statement (the bill reconciled with the licenses, per type) and Credits (each open
+    over-billing finding as a line procurement can send 8x8); none without a statement,
+    so an audit that compared no bill shows no empty, clean-looking sheet."""
+    if report.statement is None:
+        return []
+    return [
+        DataSheet("Statement", "Statement", money_table(report.bill)),
+        DataSheet("Credits", "Credits", _columns(report.credits, CREDIT_COLUMNS)),
     ]
 
 

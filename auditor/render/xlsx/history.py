@@ -36,6 +36,8 @@ TREND_COLUMNS: Final = (
     "realised_monthly_saving",
     "saving_now",
     "saving_at_renewal",
+    "monthly_overbilled",
+    "realised_monthly_credit",
 )
 
 #: Findings columns holding dates, as the engine hands them over (or ISO text).

@@ -44,6 +44,16 @@ MONEY_COLUMNS: Final = frozenset(
         "buyout_fees",
         "saving_now",
         "saving_at_renewal",
+        # the Statement and Credits sheets (auditor.bill)
+        "billed_amount",
+        "billed_unit_price",
+        "contract_price",
+        "expected_amount",
+        "over_inventory",
+        "price_over",
+        "claim",
+        "monthly_overbilled",
+        "realised_monthly_credit",
     }
 )
 
