@@ -430,8 +430,8 @@ def test_an_old_history_file_is_migrated_and_records_the_split(
         (238.0, 804.0),
     ]
     trend = list(openpyxl.load_workbook("o/audit.xlsx")["Trend"].iter_rows(values_only=True))
-    assert trend[0][-2:] == ("Saving now", "Saving at renewal")
-    assert trend[-1][-2:] == (238.0, 804.0)
+    assert trend[0][-4:-2] == ("Saving now", "Saving at renewal")
+    assert trend[-1][-4:-2] == (238.0, 804.0)
 
 
 def test_config_keys_for_the_contract_spares_and_the_gate(

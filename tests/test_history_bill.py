@@ -82,7 +82,7 @@ def test_a_claim_still_open_is_shown_with_its_age(months: tuple[AuditResult, Aud
     assert "<strong>USD 144.00</strong> a month of over-billing claimed then" in page
     start = page.index('id="unresolved-claims"')
     listed = page[start : page.index("</ul>", start)]
-    assert "open since 2026-10-02 (31 days)" in listed
+    assert "open since 2 October 2026 (31 days)" in listed
     assert listed.count("<li>") == 2
 
 

@@ -84,7 +84,7 @@ def test_demo_runs_from_any_folder_and_leaves_nothing_there(
         "audit.html", "audit.json", "audit.xlsx", "findings.csv"
     ]  # fmt: skip
     assert (home / "state" / "seat-auditor" / "demo-history.sqlite").is_file()
-    assert "Bayline Freight Logistics: 48 findings" in done.stderr
+    assert "Bayline Freight Logistics: 52 findings" in done.stderr
 
 
 def test_two_monthly_export_folders_compare_as_one_tenant(installed: Path, tmp_path: Path) -> None:

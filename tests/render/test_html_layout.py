@@ -171,14 +171,14 @@ def test_tables_are_cards_on_a_phone_with_the_money_on_screen(phone: Page, table
 
 def test_findings_name_people_and_rules_in_words(laptop: Page) -> None:
     rows = laptop.locator("#findings-table tbody tr")
-    assert rows.count() == 48
+    assert rows.count() == 52  # the demo with its statement: 48 + 4 bill findings
     who = laptop.eval_on_selector_all("#findings-table td.who", "tds => tds.map(t => t.innerText)")
     assert not [w for w in who if w.startswith(("user:", "license_type", "license:"))]
     assert "Jamal Kaur\njamal.kaur@baylinefreight.example" in who
     rules = laptop.eval_on_selector_all(
         "#findings-table .rule-name", "els => els.map(e => [e.textContent, e.title])"
     )
-    assert len(rules) == 48
+    assert len(rules) == 52
     assert ["Deactivated users still holding a seat", "Rule stale-deactivated-user"] in rules
     assert laptop.locator("#findings-table code").count() == 0  # no rule-id tags
     option = laptop.locator("select[data-filter=rule] option[value=stale-deactivated-user]")
