@@ -40,10 +40,12 @@ class LicenseStatus(StrEnum):
 
 
 class Kind(StrEnum):
-    """Whether a license type is a seat (makes a user licensed) or an add-on (never does)."""
+    """Whether a license type is a seat (makes a user licensed), an add-on or a number licence
+    (both billed, neither ever makes a user licensed)."""
 
     SEAT = "seat"
     ADDON = "addon"
+    NUMBER = "number"
 
 
 class InventoryForm(StrEnum):

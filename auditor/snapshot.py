@@ -76,12 +76,13 @@ def load(
     users = _seat_figures(users, holdings, types)
     warnings = [
         *catalogue.warnings,
+        *catalogue.unknown_warnings(paths["prices"].name),
         *inventory.warnings,
         *site_warnings,
         *user_warnings,
         *holding_warnings,
         *_assignee_warnings(inventory, users, str(paths["licenses"])),
-        *_unpooled_warnings(holdings, inventory, str(paths["licenses"])),
+        *_unpooled_warnings(holdings, inventory, types, str(paths["licenses"])),
     ]
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
@@ -317,12 +318,25 @@ def _assignee_warnings(inventory: Inventory, users: pd.DataFrame, label: str) ->
     ]
 
 
-def _unpooled_warnings(holdings: pd.DataFrame, inventory: Inventory, label: str) -> list[str]:
-    """Types users hold that the inventory does not list: over-assigned by definition."""
+def _unpooled_warnings(
+    holdings: pd.DataFrame, inventory: Inventory, types: pd.DataFrame, label: str
+) -> list[str]:
+    """Types users hold that the inventory does not list.
+
+    A seat type is over-assigned by definition; a number licence or add-on is only missing
+    from the copy of the Licenses page (the API lists DIDs on every user with a number), so
+    it is not compared, and the warning says so.
+    """
     held = holdings.groupby("license_type").user_id.nunique()
     missing = held[~held.index.isin(inventory.pools.license_type)]
+    kinds = types.set_index("license_type").kind
     return [
         f"{label} lists no {name!r} licenses, yet {count} user(s) hold that type; it is "
-        "reported as over-assigned."
+        + (
+            "reported as over-assigned."
+            if kinds.get(name, Kind.SEAT.value) == Kind.SEAT.value
+            else f"a{'n' if kinds.get(name) == Kind.ADDON.value else ''} "
+            f"{kinds.get(name)} licence, so it is not counted against the inventory."
+        )
         for name, count in missing.items()
     ]
