@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.frames import member
+from auditor.known import CC_LICENSE, CC_POOL, SEATS_PER_CC_LICENSE
 from auditor.model import InventoryForm, Kind, Ledger, LicenseStatus, Settings, Snapshot
 
 #: Columns of the ledger as audit.json writes it (``monthly_price`` from ``price_cents``).
@@ -75,6 +76,7 @@ def build(snapshot: Snapshot, settings: Settings) -> Ledger:
         rows, disagreements = _per_pool(snapshot)
     rows = _priced(rows, snapshot)
     rows = _disposed(rows, snapshot, settings)
+    rows = contact_centre(rows, snapshot)
     rows = rows.sort_values("seat_id", kind="mergesort").reset_index(drop=True)
     return Ledger(rows=rows, disagreements=disagreements)
 
@@ -306,3 +308,78 @@ def _disposed(rows: pd.DataFrame, snapshot: Snapshot, settings: Settings) -> pd.
     out["to_user"] = None
     out["finding_id"] = None
     return out
+
+
+def roles(snapshot: Snapshot, role: str) -> set[str]:
+    """The license types the built-in catalogue gives ``role`` (``cc-license``, ``cc-pool``)."""
+    types = snapshot.types
+    if "role" not in types:
+        return set()
+    return set(types.license_type[types.role.eq(role)].astype(str))
+
+
+def cc_seats_in_use(snapshot: Snapshot) -> int:
+    """Contact-centre seats in use: the Additional Named User pool's assigned count, or its
+    holders in users.csv when they are more (the inventory lags the users' view)."""
+    pool_types = roles(snapshot, CC_POOL)
+    if not pool_types:
+        return 0
+    pools = snapshot.pools[member(snapshot.pools.license_type, pool_types)]
+    assigned = int((pools.total - pools.unassigned - pools.suspended).sum())
+    held = snapshot.holdings[member(snapshot.holdings.license_type, pool_types)]
+    return max(assigned, int(held.user_id.nunique()))
+
+
+def cc_licenses_needed(seats: int) -> int:
+    """X8 (Contact Center) licenses ``seats`` contact-centre seats take: 5 seats each."""
+    return -(-seats // SEATS_PER_CC_LICENSE)
+
+
+def cc_sentence(seats: int, licence_types: set[str], pool_types: set[str]) -> str:
+    """Why the Contact Center pools are counted the way they are, for every report."""
+    licence = " / ".join(sorted(licence_types)) or "X Series X8 (Contact Center)"
+    pool = " / ".join(sorted(pool_types)) or "Additional Named User"
+    need = cc_licenses_needed(seats)
+    return (
+        f"Contact Center: each {licence} license gives {SEATS_PER_CC_LICENSE} contact-centre "
+        f"seats, counted in the {pool} pool, so the {licence} pool's own unassigned count never "
+        f"moves. {seats} contact-centre seat(s) in use need {need} {licence} license(s); any "
+        f"more are counted as unassigned at the {licence} price. The {pool} pool is shown "
+        "with its counts but is not billed on its own."
+    )
+
+
+def contact_centre(rows: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
+    """8x8's Contact Center pools, as billed: the seats live in one pool, the bill in another.
+
+    Each "X Series X8 (Contact Center)" license gives 5 contact-centre seats, tracked in the
+    Additional Named User pool, so the X8 (Contact Center) pool's own unassigned count never
+    moves. The ANU rows leave the ledger (they are not billed: the pool is shown, never
+    priced), and the X8 (Contact Center) licenses are disposed by need: ceil(ANU seats in
+    use / 5) of them (or more, when more are held) are in use, the rest are unassigned, waste
+    at the X8 (Contact Center) price. Stale and suspended rows keep their disposition.
+    """
+    pool_types = roles(snapshot, CC_POOL)
+    licence_types = roles(snapshot, CC_LICENSE)
+    rows = rows[~member(rows.license_type, pool_types)] if pool_types else rows
+    if not licence_types:
+        return rows
+    cc = member(rows.license_type, licence_types) & rows.disposition.isin(
+        [Disposition.IN_USE.value, Disposition.UNASSIGNED.value]
+    )
+    if not cc.any():
+        return rows
+    mine = rows[cc].assign(
+        _held=rows.holder[cc].notna(),
+        _assigned=rows.inventory_status[cc].eq(LicenseStatus.ASSIGNED.value),
+    )
+    mine = mine.sort_values(
+        ["_held", "_assigned", "seat_id"], ascending=[False, False, True], kind="mergesort"
+    )
+    keep = max(cc_licenses_needed(cc_seats_in_use(snapshot)), int(mine._held.sum()))
+    in_use = pd.Series(np.arange(len(mine)) < keep, index=mine.index)
+    disposition = rows.disposition.copy()
+    disposition[in_use.index] = np.where(
+        in_use, Disposition.IN_USE.value, Disposition.UNASSIGNED.value
+    )
+    return rows.assign(disposition=disposition, waste=disposition.isin(WASTE))

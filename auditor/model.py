@@ -245,6 +245,7 @@ POOL_COLUMNS: tuple[str, ...] = (
     "monthly_price",
     "monthly_cost",
     "monthly_waste",
+    "billed",
 )
 
 

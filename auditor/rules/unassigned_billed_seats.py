@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from auditor import ledger
+from auditor.frames import member
+from auditor.known import CC_LICENSE, CC_POOL
 from auditor.ledger import Disposition
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import (
@@ -68,6 +71,11 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + money(cost, currency)
         + " in all) until it is cancelled."
     )
+    licences, pool = ledger.roles(snapshot, CC_LICENSE), ledger.roles(snapshot, CC_POOL)
+    cc = member(hits.license_type, licences)
+    if cc.any():  # say why: the waste of 8x8's Contact Center pools is not where it shows
+        why = ledger.cc_sentence(ledger.cc_seats_in_use(snapshot), licences, pool)
+        hits.loc[cc, "detail"] = hits.detail[cc] + " " + why
     hits["recommendation"] = (
         "Give these to users who need a seat before buying more, and file a partial "
         "cancellation request with 8x8 for the rest (30 days' notice)."
