@@ -64,6 +64,8 @@ class Catalogue:
     prices: pd.DataFrame
     currency: str
     warnings: list[str] = field(default_factory=list)
+    #: prices.csv rows for one country: ``license_type`` (canonical), ``country``, ``price_cents``.
+    country_prices: pd.DataFrame | None = None
     _names: dict[str, str] = field(default_factory=dict)
     _unknown: dict[str, str] = field(default_factory=dict)
     _spellings: dict[str, str] = field(default_factory=dict)
@@ -157,7 +159,13 @@ def load_prices(path: Path) -> Catalogue:
     norm.require_rows(table, label, "price")
     norm.require_nonblank(table.license_type, label, "license_type")
     keys = norm.key(table.license_type)
-    norm.require_unique(keys, label, "license_type")
+    country = norm.parse_countries(
+        table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
+    )
+    if "country" in table:  # 8x8 prices per country: one row per type and country
+        norm.require_unique(keys + " in " + country.fillna("any country"), label, "license_type")
+    else:
+        norm.require_unique(keys, label, "license_type")
     cents = norm.parse_cents(table.monthly_price, label, "monthly_price")
     if cents.isna().any():
         norm.require_nonblank(table.monthly_price, label, "monthly_price")
@@ -172,8 +180,22 @@ def load_prices(path: Path) -> Catalogue:
         if "kind" in table
         else documented
     )
-    prices = pd.DataFrame(
+    every = pd.DataFrame(
         {"license_type": table.license_type, "kind": kind.astype(str), "price_cents": cents}
+    )
+    # The type's own row is the one for any country, else its first; the country rows win
+    # on ledger rows of their country.
+    general = every.assign(_local=country.notna().to_numpy(), _key=keys)
+    general = general.sort_values("_local", kind="mergesort").drop_duplicates("_key")
+    prices = general.sort_index()[["license_type", "kind", "price_cents"]]
+    local = country.notna()
+    spelled = dict(zip(general._key, general.license_type, strict=True))
+    country_prices = pd.DataFrame(
+        {
+            "license_type": keys[local].map(spelled),
+            "country": country[local].astype(str),
+            "price_cents": cents[local],
+        }
     )
     names: dict[str, str] = {}
     aliases = table.aliases if "aliases" in table else pd.Series("", index=table.index)
@@ -188,7 +210,9 @@ def load_prices(path: Path) -> Catalogue:
                     f"already names {names[k]!r}; a name can mean one license type only."
                 )
     currency, named = _currency(table, label)
-    catalogue = Catalogue(prices=prices, currency=currency, warnings=warnings)
+    catalogue = Catalogue(
+        prices=prices, currency=currency, warnings=warnings, country_prices=country_prices
+    )
     catalogue._names.update(names)
     for canonical in table.license_type:
         entry = known.lookup(canonical)

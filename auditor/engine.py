@@ -190,7 +190,9 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     Cost and waste are sums over the type's ledger rows (waste: the rows an open finding
     covers), so the pools add up to the summary and the bridge.
     """
-    pools = snapshot.pools.set_index("license_type")[["total", "unassigned", "suspended"]]
+    # A type given once per country is one pool in the report, its countries listed.
+    counts = ["total", "unassigned", "suspended"]
+    pools = snapshot.pools.groupby("license_type", sort=False)[counts].sum()
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
     table = pools.join(holders, how="outer").fillna(0).astype("int64")
     table["assigned"] = table.total - table.unassigned - table.suspended
@@ -204,6 +206,9 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     waste_cents = waste_cents.reindex(table.index, fill_value=0)
     out = table.reset_index(names="license_type")
     out = _contact_centre_pools(out, snapshot, rows)
+    countries = _countries(snapshot, rows)
+    out["country"] = out.license_type.map(countries).astype(object)
+    out["country"] = out.country.where(out.country.notna(), None)
     price = out.price_cents.astype("Int64")
     out["monthly_price"] = (
         (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
@@ -216,6 +221,16 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     return out.loc[:, [*POOL_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]].reset_index(
         drop=True
     )
+
+
+def _countries(snapshot: Snapshot, rows: pd.DataFrame) -> pd.Series:
+    """Per license type, its countries (``GB, US``), from the ledger and the per-pool file."""
+    seen = [rows[["license_type", "country"]]]
+    if "country" in snapshot.pools:
+        seen.append(snapshot.pools[["license_type", "country"]])
+    both = pd.concat(seen, ignore_index=True).dropna()
+    both = both[both.country.astype(str).ne("")]
+    return both.groupby("license_type").country.agg(lambda c: ", ".join(sorted(set(c))))
 
 
 def _contact_centre_note(snapshot: Snapshot) -> list[str]:

@@ -69,7 +69,16 @@ def load_inventory(path: Path, catalogue: Catalogue) -> Inventory:
 def _per_pool(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inventory:
     norm.require_nonblank(table.license_type, label, "license_type")
     types = catalogue.resolve(table.license_type)
-    norm.require_unique(types, label, "license_type")
+    # Licenses are per country (the Licenses page groups a type by country): a type may
+    # repeat once per country, never twice for one.
+    country = norm.parse_countries(
+        table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
+    )
+    if "country" in table:
+        where = types + " in " + country.fillna("no country")
+        norm.require_unique(where, label, "license_type and country")
+    else:
+        norm.require_unique(types, label, "license_type")
     total = norm.parse_count(table.total, label, "total", default=None)
     unassigned = norm.parse_count(table.unassigned, label, "unassigned", default=0)
     suspended = (
@@ -85,8 +94,15 @@ def _per_pool(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inventor
             f"({suspended[i]}) exceed total ({total[i]}) for {types[i]!r}."
         )
     pools = pd.DataFrame(
-        {"license_type": types, "total": total, "unassigned": unassigned, "suspended": suspended}
+        {
+            "license_type": types,
+            "total": total,
+            "unassigned": unassigned,
+            "suspended": suspended,
+        }
     )
+    if "country" in table:
+        pools["country"] = country.astype(object).where(country.notna(), None)
     return Inventory(InventoryForm.PER_POOL, None, pools)
 
 
@@ -105,6 +121,9 @@ def _per_license(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inven
     )
     for column in SERVICE_COLUMNS:
         licenses[column] = table.get(column, pd.Series("", index=table.index))
+    licenses["country"] = norm.parse_countries(
+        table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
+    )
     countries = norm.parse_countries(
         licenses.service_country, label, "service_country", allow_blank=True
     )

@@ -91,7 +91,7 @@ def _per_license(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
             "license_type": units.license_type.astype(str).to_numpy(),
             "inventory_status": units.status.astype(str).to_numpy(),
             "assigned_to": units.assigned_to.astype(str).to_numpy(),
-            "country": units.service_country_code.astype(object).to_numpy(),
+            "country": _license_country(units).to_numpy(),
             "service_state": units.service_state_code.astype(object).to_numpy(),
         }
     ).sort_values("seat_id", kind="mergesort", ignore_index=True)
@@ -133,6 +133,14 @@ def _per_license(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     notes.append(_note(rows.seat_id[taken], "licenses.csv calls it UNASSIGNED"))
     return rows.drop(columns=["assigned_to"]), _disagreements(notes, rows)
+
+
+def _license_country(units: pd.DataFrame) -> pd.Series:
+    """A license's country: its service address's, else the license's own (API
+    ``license.country``, the Licenses page's country group)."""
+    service = units.service_country_code.astype(object)
+    own = units.country.astype(object) if "country" in units else pd.Series(None, index=units.index)
+    return service.where(service.notna(), own)
 
 
 def _match_types(rows: pd.DataFrame, by_type: pd.DataFrame) -> pd.DataFrame:
@@ -214,11 +222,21 @@ def _disagreements(notes: list[pd.DataFrame], rows: pd.DataFrame) -> pd.DataFram
 
 
 def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per counted seat, ``TYPE#n``: assigned first, then unassigned, then suspended."""
+    """One row per counted seat, ``TYPE#n``: assigned first, then unassigned, then suspended.
+
+    A pool given per country (``country`` column) numbers its seats ``TYPE (US)#n``; users
+    known by type name take the type's assigned seats first, whatever their country.
+    """
     pools = snapshot.pools
+    if "country" not in pools:
+        pools = pools.assign(country=None)
     total = pools.total.to_numpy(dtype="int64")
     types = np.repeat(pools.license_type.astype(str).to_numpy(), total)
-    nth = pd.Series(types).groupby(types).cumcount().to_numpy()
+    country = np.repeat(pools.country.astype(object).to_numpy(), total)
+    named = pd.Series(types, dtype=object) + pd.Series(
+        [f" ({c})" if isinstance(c, str) and c else "" for c in country], dtype=object
+    )
+    nth = named.groupby(named.to_numpy()).cumcount().to_numpy()
     assigned = np.repeat((pools.total - pools.unassigned - pools.suspended).to_numpy(), total)
     unassigned = np.repeat(pools.unassigned.to_numpy(), total)
     status = np.where(
@@ -226,16 +244,21 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
         LicenseStatus.ASSIGNED.value,
         np.where(nth < assigned + unassigned, "UNASSIGNED", LicenseStatus.SUSPENDED.value),
     )
+    order = pd.Series(np.select([status == "ASSIGNED", status == "UNASSIGNED"], [0, 1], 2))
     rows = pd.DataFrame(
         {
-            "seat_id": pd.Series(types, dtype=object) + "#" + pd.Series(nth + 1).astype(str),
+            "seat_id": named + "#" + pd.Series(nth + 1).astype(str),
             "license_type": types,
             "inventory_status": status,
-            "country": None,
+            "country": country,
             "service_state": None,
-            "_rank": nth,
+            "_order": order,
+            "_nth": nth,
         }
     )
+    ranked = rows.sort_values(["license_type", "_order", "_nth"], kind="mergesort")
+    rows["_rank"] = ranked.groupby("license_type").cumcount().reindex(rows.index)
+    rows = rows.drop(columns=["_order", "_nth"])
     claims = snapshot.holdings.sort_values(["license_type", "user_id"], kind="mergesort")
     claims = claims.assign(_rank=claims.groupby("license_type").cumcount())
     usable = rows[rows.inventory_status.ne(LicenseStatus.SUSPENDED.value)]
@@ -250,7 +273,8 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     if per_type.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in DISAGREEMENT_COLUMNS})
         return rows.drop(columns=["_rank"]), empty
-    counts = pools.set_index("license_type").reindex(per_type.index)
+    counts = pools.groupby("license_type")[["total", "unassigned", "suspended"]].sum()
+    counts = counts.reindex(per_type.index)
     assigned = (counts.total - counts.unassigned - counts.suspended).astype(str).to_numpy()
     notes = pd.DataFrame(
         {
@@ -269,10 +293,20 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _priced(rows: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
-    """Each row's kind and price in cents (NA: unknown) from the catalogue."""
+    """Each row's kind and price in cents (NA: unknown) from the catalogue.
+
+    A price prices.csv gives for the row's country wins over the type's price for any
+    country (8x8 prices per country).
+    """
     types = snapshot.types.set_index("license_type")
     kind = rows.license_type.map(types.kind).fillna(Kind.SEAT.value).astype(str)
     price = rows.license_type.map(types.price_cents).astype("Int64")
+    local = snapshot.country_prices
+    if local is not None and len(local):
+        keys = pd.MultiIndex.from_arrays([rows.license_type, rows.country.fillna("")])
+        table = local.set_index(["license_type", "country"]).price_cents
+        found = pd.Series(table.reindex(keys).to_numpy(), index=rows.index, dtype="Int64")
+        price = found.where(found.notna(), price)
     return rows.assign(kind=kind.to_numpy(), price_cents=price.to_numpy())
 
 

@@ -127,6 +127,9 @@ class Snapshot:
     #: The seat ledger for one audit's settings: built by the engine before any rule runs,
     #: None on a snapshot straight from the loader.
     ledger: Ledger | None = field(default=None, repr=False)
+    #: prices.csv rows given for one country (``license_type``, ``country``, ``price_cents``):
+    #: they win over ``types.price_cents`` on ledger rows of that country.
+    country_prices: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,7 @@ POOL_COLUMNS: tuple[str, ...] = (
     "monthly_cost",
     "monthly_waste",
     "billed",
+    "country",
 )
 
 

@@ -98,6 +98,7 @@ def load(
         inventory_form=inventory.form,
         holdings_known=holdings_known,
         users_list_licenses=bool({"licenses", "license_ids"} & columns),
+        country_prices=catalogue.country_prices,
         tenant=_text(manifest.get("tenant")),
         collected_at=_collected_at(manifest, manifest_path),
         inputs=tuple(inputs),

@@ -89,6 +89,7 @@ LICENSES = TableSpec(
         Column("service_state", ("Service address state", "Service province")),
         Column("service_postal", ("Service zip", "Service postal code", "Service address postal")),
         Column("service_country", ("Service address country",)),
+        Column("country", ("License country", "Country code", "Country")),
     ),
 )
 
@@ -103,6 +104,7 @@ POOLS = TableSpec(
         Column("total", ("Quantity", "Total licenses", "Licenses"), required=True),
         Column("unassigned", ("Available", "Unassigned licenses"), required=True),
         Column("suspended", ("Suspended licenses",)),
+        Column("country", ("License country", "Country code", "Country")),
     ),
 )
 
@@ -120,5 +122,6 @@ PRICES = TableSpec(
         Column("currency", ("Currency code", "CCY")),
         Column("kind", ("Category", "License kind")),
         Column("aliases", ("Alias", "Other names", "Also known as")),
+        Column("country", ("License country", "Country code", "Country")),
     ),
 )

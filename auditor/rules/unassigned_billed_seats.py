@@ -47,14 +47,21 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     rows = ledger_rows(snapshot)
     total = rows.groupby("license_type").size()
     idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value)]
-    hits = idle.groupby("license_type").agg(
-        unassigned=("seat_id", "size"), price_cents=("price_cents", "first"), kind=("kind", "first")
+    priced = idle.assign(_unpriced=idle.price_cents.isna())
+    hits = priced.groupby("license_type").agg(
+        unassigned=("seat_id", "size"),
+        price_cents=("price_cents", "first"),
+        prices=("price_cents", "nunique"),
+        cost_cents=("price_cents", "sum"),
+        unpriced=("_unpriced", "any"),
+        kind=("kind", "first"),
     )
     hits = hits.reset_index()
     hits["total"] = hits.license_type.map(total).astype("int64")
-    price = hits.price_cents.astype("Int64")
-    known = price.notna()
-    cost = (hits.unassigned * price).astype("Int64")
+    known = ~hits.unpriced.astype(bool)
+    # Prices may differ per country: the cost is the seats' own prices summed.
+    price = hits.price_cents.astype("Int64").where(hits.prices.le(1) & known)
+    cost = hits.cost_cents.astype("Int64").where(known)
     currency = snapshot.currency
     count = plural(hits.unassigned, "license")
     shown = isolate(hits.license_type)
@@ -66,7 +73,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + " "
         + shown
         + " licenses are unassigned; each is billed at "
-        + money(price, currency)
+        + money(price, currency).where(price.notna() | ~known, "its country's price")
         + " a month ("
         + money(cost, currency)
         + " in all) until it is cancelled."
