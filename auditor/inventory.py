@@ -19,6 +19,7 @@ from auditor.catalogue import Catalogue
 from auditor.csvio import header_key, read_raw, select_columns
 from auditor.errors import InputError
 from auditor.model import InventoryForm, LicenseStatus
+from auditor.service_address import split_lines
 from auditor.tables import LICENSES, POOLS
 
 SERVICE_COLUMNS = (
@@ -121,15 +122,17 @@ def _per_license(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inven
     )
     for column in SERVICE_COLUMNS:
         licenses[column] = table.get(column, pd.Series("", index=table.index))
+    licenses = split_lines(licenses)  # "7 W 34TH ST, 613, New York NY, 10001" in one cell
     licenses["country"] = norm.parse_countries(
         table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
     )
     countries = norm.parse_countries(
         licenses.service_country, label, "service_country", allow_blank=True
     )
-    states, warnings = norm.parse_states(licenses.service_state, countries, label, "service_state")
+    # States are read once the blank countries are inferred from the holders' sites
+    # (auditor.service_address.locate, when the users are loaded).
     licenses["service_country_code"] = countries
-    licenses["service_state_code"] = states
+    licenses["service_state_code"] = pd.Series(pd.NA, index=licenses.index, dtype=object)
     counts = pd.crosstab(licenses.license_type, licenses.status)
     pools = pd.DataFrame(
         {
@@ -147,5 +150,4 @@ def _per_license(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inven
         InventoryForm.PER_LICENSE,
         licenses,
         pools,
-        warnings=tuple(warnings),
     )

@@ -22,6 +22,7 @@ from auditor.errors import InputError
 from auditor.frames import member
 from auditor.inventory import Inventory, load_inventory
 from auditor.model import Kind, LicenseStatus, Snapshot
+from auditor.service_address import fill_site_lines, locate, territories
 from auditor.tables import SITES, USERS
 
 #: Text columns every users table has after loading (blank when the file lacked them).
@@ -69,6 +70,13 @@ def load(
     holdings, holdings_known = _holdings(
         users, columns, inventory, catalogue, labels["users"], holding_warnings
     )
+    if inventory.licenses is not None:
+        located, address_warnings = locate(
+            inventory.licenses, holdings, users, sites, str(paths["licenses"])
+        )
+        inventory = dataclasses.replace(
+            inventory, licenses=located, warnings=(*inventory.warnings, *address_warnings)
+        )
     # Unknown types take their final spelling only now that every file's spellings are seen.
     holdings["license_type"] = catalogue.settle(holdings.license_type)
     inventory = _settled(inventory, catalogue)
@@ -140,8 +148,10 @@ def _sites(path: Path, label: str) -> tuple[pd.DataFrame, list[str]]:
     for column in ("street", "city", "postal"):
         if column not in table:
             table[column] = ""
+    table = fill_site_lines(table)
     table["country"] = norm.parse_countries(table.country, label, "country", allow_blank=False)
     table["state"], unknown = norm.parse_states(table.state, table.country, label, "state")
+    table["country"], table["state"] = territories(table.country, table.state)
     return table, [*warnings, *unknown]
 
 
