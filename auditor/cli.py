@@ -167,6 +167,8 @@ def collect(
         result = collect_folder(source, out_dir, base_url=base_url, now=_now())
     finally:
         progress.close()
+    for warning in result.collected.warnings:
+        _say(f"warning: {warning}")
     click.echo(_collect_line(result), err=True)
     for path in result.written:
         click.echo(str(path))

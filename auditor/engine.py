@@ -282,7 +282,8 @@ def _summary(
     return Summary(
         users=len(users),
         active_users=int(users.active.sum()),
-        inactive_users=int((~users.active).sum()),
+        inactive_users=int(users.status.eq("INACTIVE").sum()),
+        unknown_status_users=int(users.status.eq("UNKNOWN").sum()),
         contacts=int(by_rule.get(_CONTACT, 0)),
         seats_total=int(pools.total.sum()),
         seats_assigned=int(pools.assigned.sum()),

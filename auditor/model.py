@@ -201,6 +201,8 @@ class Summary:
     findings_by_severity: Mapping[str, int]
     #: Findings an active suppression covers: still listed, counted in no money total.
     suppressed_findings: int = 0
+    #: Users the API gave no (or an unknown) status: in neither the active nor inactive rules.
+    unknown_status_users: int = 0
 
 
 #: Columns of ``Report.findings``, in output order: the JSON/CSV findings contract plus

@@ -100,6 +100,7 @@ def manifest(collected: Collected, *, base_url: str, now: dt.datetime) -> dict[s
         "retries": stats.retries,
         "rate_limit_wait_seconds": round(stats.rate_limit_wait_seconds, 3),
         "collection": stats.as_dict(),
+        "warnings": list(collected.warnings),
     }
 
 

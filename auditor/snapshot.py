@@ -83,6 +83,7 @@ def load(
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
     warnings = [
+        *_manifest_warnings(manifest),
         *catalogue.warnings,
         *catalogue.unknown_warnings(paths["prices"].name),
         *inventory.warnings,
@@ -126,6 +127,12 @@ def _manifest(path: Path) -> dict[str, object]:
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a JSON object.")
     return data
+
+
+def _manifest_warnings(manifest: dict[str, object]) -> list[str]:
+    """What the collector doubted (users with no status...), carried into every report."""
+    said = manifest.get("warnings")
+    return [str(w) for w in said] if isinstance(said, list) else []
 
 
 def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
@@ -177,9 +184,25 @@ def _users(path: Path, sites: pd.DataFrame, label: str) -> tuple[pd.DataFrame, s
     for column in USER_TEXT_COLUMNS:
         if column not in table:
             table[column] = ""
-    active = norm.parse_choice(table.status, norm.USER_STATUS, label, "status").astype(bool)
+    # UNKNOWN is what `auditor collect` writes for a user the API gave no status: kept, in
+    # neither the active nor the inactive rules, counted apart in the summary.
+    unknown = norm.key(table.status).eq("unknown")
+    active = (
+        norm.parse_choice(
+            table.status.where(~unknown, "inactive"), norm.USER_STATUS, label, "status"
+        ).astype(bool)
+        & ~unknown
+    )
     table["active"] = active
     table["status"] = active.map({True: "ACTIVE", False: "INACTIVE"}).astype(str)
+    table.loc[unknown, "status"] = "UNKNOWN"
+    if unknown.any():
+        first = int(unknown.to_numpy().nonzero()[0][0])
+        warnings.append(
+            f"{label}: {int(unknown.sum())} user(s) have status UNKNOWN (first: row "
+            f"{norm.spreadsheet_row(first)}, {table.user_id[first]!r}); they are in neither the "
+            "active nor the inactive checks, and the seats they hold count as in use."
+        )
     for column in USER_DATE_COLUMNS:
         raw = table[column] if column in table else pd.Series("", index=table.index)
         table[column] = norm.parse_dates(raw, label, column)

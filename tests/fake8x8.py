@@ -168,6 +168,7 @@ class Fake8x8:
         random_5xx: float = 0.0,
         seed: int = 0,
         omit_last_scroll_id: bool = False,
+        list_without_service_info: bool = False,
         clock: Any = time.time,
     ) -> None:
         self.tenant = tenant
@@ -178,6 +179,9 @@ class Fake8x8:
         self.random_5xx = random_5xx
         self.rng = random.Random(seed)
         self.omit_last_scroll_id = omit_last_scroll_id
+        # 8x8: the list and single-user payloads "may be different" (S1): a list without
+        # serviceInfo, GET /users/{id} with it.
+        self.list_without_service_info = list_without_service_info
         self.hits: list[Hit] = []
         self.scrolls: dict[str, _Scroll] = {}
         self.lock = threading.Lock()
@@ -300,6 +304,14 @@ class Fake8x8:
         ctype = {"content-type": CONTENT_TYPES[resource]}
         if resource == "users" and route.rstrip("/") == "/users":
             answer = self._users(query)
+        elif resource == "users" and route.count("/") == 2:
+            wanted_id = unquote(route.split("/")[2])
+            found = [u for u in self.tenant.users if u["basicInfo"]["userId"] == wanted_id]
+            answer = (
+                _json(200, found[0])
+                if found
+                else _json(404, problem(404, "Not Found", "User not found"))
+            )
         elif resource == "sites" and route.rstrip("/") == "/sites":
             answer = self._sites(query)
         elif resource == "addresses" and route.count("/") == 2:
@@ -355,7 +367,10 @@ class Fake8x8:
             pagination["nextScrollId"] = scroll.next_id
         elif not self.omit_last_scroll_id:
             pagination["nextScrollId"] = None
-        return _json(200, {"data": scroll.users[scroll.offset : end], "pagination": pagination})
+        data = scroll.users[scroll.offset : end]
+        if self.list_without_service_info:
+            data = [{k: v for k, v in u.items() if k != "serviceInfo"} for u in data]
+        return _json(200, {"data": data, "pagination": pagination})
 
     def _sites(self, query: dict[str, str]) -> _Answer:
         size = self._page_size(query)

@@ -139,6 +139,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
             "findings_by_rule": dict(s.findings_by_rule),
             "findings_by_severity": dict(s.findings_by_severity),
             "suppressed_findings": s.suppressed_findings,
+            "unknown_status_users": s.unknown_status_users,
         },
         "licenses": _records(report.pools, POOL_COLUMNS),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),

@@ -51,6 +51,8 @@ class Collected:
     users: pd.DataFrame
     sites: pd.DataFrame
     stats: CollectStats
+    #: What the collection kept but doubts (a user with no status...), for every report.
+    warnings: tuple[str, ...] = ()
 
 
 class Source(Protocol):
