@@ -33,6 +33,7 @@ from auditor.progress import ProgressLine
 from auditor.rules._base import money_text
 from auditor.sources.admin_api import DEFAULT_BASE_URL, AdminApiSource
 from auditor.sources.apikey import resolve_api_key
+from auditor.sources.audit_records import DEFAULT_DAYS
 
 #: Where ``auditor demo`` finds the bundled demo tenant: the source tree's fixtures/.
 DEMO_TENANT = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -146,12 +147,21 @@ def cli() -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file (TOML): base_url, api_key_file, page_size.",
+    help="Settings file (TOML): base_url, api_key_file, page_size, audit_records, "
+    "audit_records_days.",
+)
+@click.option(
+    "--audit-records",
+    is_flag=True,
+    default=None,
+    help="Also read each deactivated user's deactivation time from 8x8's Audit Records API "
+    f"(the last {DEFAULT_DAYS} days, or the config's audit_records_days).",
 )
 @api_options
 def collect(
     base_url: str | None,
     out_dir: Path,
+    audit_records: bool | None,
     page_size: int | None,
     api_key_file: Path | None,
     config_path: Path | None,
@@ -159,11 +169,14 @@ def collect(
     """Collect users and sites from the 8x8 Administration API into a snapshot folder."""
     c = _config(config_path) or Config()
     base_url = base_url or c.base_url or DEFAULT_BASE_URL
+    wanted = audit_records if audit_records is not None else bool(c.audit_records)
     progress = ProgressLine(sys.stderr)
     try:
         source = _source(
             base_url, api_key_file or c.api_key_file, page_size or c.page_size, progress
         )
+        if wanted:
+            source.audit_days = c.audit_records_days or DEFAULT_DAYS
         result = collect_folder(source, out_dir, base_url=base_url, now=_now())
     finally:
         progress.close()

@@ -28,6 +28,8 @@ _TOP = {
     "base_url": str,
     "api_key_file": Path,
     "page_size": int,
+    "audit_records": bool,
+    "audit_records_days": int,
 }
 _THRESHOLDS = {"stale_after_days": int, "high_monthly_cost": float, "medium_monthly_cost": float}
 _GATES = {"fail_on": str, "fail_over_waste": float}
@@ -65,6 +67,8 @@ class Config:
     base_url: str | None = None
     api_key_file: Path | None = None
     page_size: int | None = None
+    audit_records: bool | None = None
+    audit_records_days: int | None = None
     stale_after_days: int | None = None
     high_monthly_cost: float | None = None
     medium_monthly_cost: float | None = None
@@ -131,7 +135,7 @@ def _typed(path: Path, key: str, value: object, kind: type, base: Path) -> Any:
         return value
     if kind is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if kind in (str, list) and isinstance(value, kind):
+    if kind in (str, list, bool) and isinstance(value, kind):
         return value
     expected = {
         Path: "a path",
@@ -140,6 +144,7 @@ def _typed(path: Path, key: str, value: object, kind: type, base: Path) -> Any:
         dt.date: "a date (YYYY-MM-DD, unquoted)",
         str: "text",
         list: "a list",
+        bool: "true or false",
     }[kind]
     raise InputError(f"{path}: {key} must be {expected} (got {value!r}).")
 

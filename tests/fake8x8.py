@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import math
 import random
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 BASE_PATH = "/admin-provisioning"
+AUDIT_PATH = "/administration/audit/v1/audits"
 RESOURCES = ("users", "sites", "addresses")
 CONTENT_TYPES = {
     "users": "application/vnd.users.v1+json",
@@ -62,6 +64,8 @@ class Tenant:
     users: list[dict[str, Any]]
     sites: list[dict[str, Any]]
     addresses: dict[str, dict[str, Any]]
+    #: Audit Records API records (``GET /administration/audit/v1/audits``), any order.
+    audits: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ class Fake8x8:
 
     @property
     def url(self) -> str:
-        """The base URL, like https://api.8x8.com/admin-provisioning."""
+        """The base URL, like https://api.8x8.com/admin-provisioning (the Audit Records API
+        is served beside it, at /administration/audit/v1/audits, as on api.8x8.com)."""
         assert self._server is not None, "the fake is not started"
         return f"http://127.0.0.1:{self._server.server_address[1]}{BASE_PATH}"
 
@@ -240,6 +245,8 @@ class Fake8x8:
             return answer
 
     def _answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        if path == AUDIT_PATH:
+            return self._audit_answer(path, query, headers)
         if not path.startswith(BASE_PATH + "/"):
             return _json(404, problem(404, "Not Found", f"No route for {path}"))
         route = path[len(BASE_PATH) :]
@@ -264,6 +271,56 @@ class Fake8x8:
         answer.headers.update(limit_headers)
         answer.headers["x-response-id"] = secrets.token_hex(8)
         return answer
+
+    def _audit_answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        """The Audit Records API: Spring-style errors, 31-day windows, scroll paging."""
+        if headers.get("x-api-key") != self.api_key:
+            return _spring(401, "Unauthorized", "Invalid API key", path)
+        admitted, limit_headers = self.limiter.admit()
+        if not admitted:
+            return _spring(429, "Too Many Requests", "Rate limit exceeded", path, limit_headers)
+        answer = self._faulted("/audits", query, headers) or self._audits(path, query)
+        answer.headers.update(limit_headers)
+        return answer
+
+    def _audits(self, path: str, query: dict[str, str]) -> _Answer:
+        for name in ("startTime", "endTime", "service"):
+            if not query.get(name):
+                return _spring(400, "Bad Request", f"Required parameter '{name}' is missing", path)
+        try:
+            start, end = (_instant(query[n]) for n in ("startTime", "endTime"))
+        except ValueError:
+            return _spring(400, "Bad Request", "startTime and endTime must be ISO 8601", path)
+        if end < start or end - start > 31 * 86400:
+            message = "startTime should be a maximum of 31 days before endTime"
+            return _spring(400, "Bad Request", message, path)
+        raw = query.get("size", "20")
+        if not raw.isdigit() or not 1 <= int(raw) <= 100:
+            return _spring(400, "Bad Request", "size must be between 1 and 100", path)
+        size = int(raw)
+        if "scrollId" in query:
+            scroll = self.scrolls.get(query["scrollId"])
+            if scroll is None:
+                return _spring(400, "Bad Request", "scrollId is invalid or expired", path)
+        else:
+            kinds = {t.strip().lower() for t in query.get("entityTypes", "").split(",") if t}
+            events = {t.strip().lower() for t in query.get("eventTypes", "").split(",") if t}
+            found = [
+                a
+                for a in self.tenant.audits
+                if a["service"] == query["service"]
+                and start <= _instant(a["auditTimestamp"]) <= end
+                and (not kinds or a["entityType"].lower() in kinds)
+                and (not events or a["eventType"].lower() in events)
+            ]
+            scroll = _Scroll(found, 0, size)
+        end_at = scroll.offset + scroll.size
+        next_id = None
+        if end_at < len(scroll.users):
+            next_id = secrets.token_urlsafe(12)
+            self.scrolls[next_id] = _Scroll(scroll.users, end_at, scroll.size)
+        meta = {"totalRecordCount": len(scroll.users), "scrollId": next_id}
+        return _json(200, {"meta": meta, "data": scroll.users[scroll.offset : end_at]})
 
     def _faulted(self, route: str, query: dict[str, str], headers: Any) -> _Answer | None:
         for fault in self.faults:
@@ -394,6 +451,26 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> _Ans
         json.dumps(body).encode(),
         {"content-type": "application/json", **(headers or {})},
     )
+
+
+def _spring(
+    status: int, error: str, message: str, path: str, headers: dict[str, str] | None = None
+) -> _Answer:
+    """The Audit Records API's error body (Spring Boot's default shape)."""
+    body = {
+        "timestamp": "2026-11-02T00:00:00.000+00:00",
+        "status": status,
+        "error": error,
+        "message": message,
+        "path": path,
+    }
+    return _json(status, body, headers)
+
+
+def _instant(text: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time (Z or an offset; naive means UTC)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def _scroll_gone() -> _Answer:

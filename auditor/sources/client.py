@@ -29,6 +29,7 @@ PRODUCTS = {
     "users": '"UC & CC User Admin"',
     "sites": '"UC Site Admin"',
     "addresses": '"UC Site Admin"',
+    "audits": '"Audit Records"',
 }
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 
@@ -67,6 +68,9 @@ def _problem_text(problem: Mapping[str, Any], *, with_fields: bool = False) -> s
     detail = problem.get("detail")
     if isinstance(detail, str) and detail.strip():
         parts.insert(0, detail.strip())
+    message = problem.get("message")  # the Audit Records API answers Spring-style errors
+    if not parts and isinstance(message, str) and message.strip():
+        parts.append(message.strip())
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -124,11 +128,17 @@ class ApiClient:
         return httpx.URL(self.base_url).host or self.base_url
 
     def get_json(
-        self, path: str, resource: str, params: Mapping[str, str | int] | None = None
+        self,
+        path: str,
+        resource: str,
+        params: Mapping[str, str | int] | None = None,
+        *,
+        accept: str | None = None,
     ) -> dict[str, Any]:
-        """GET ``path`` as ``application/vnd.<resource>.v1+json``; the decoded JSON object."""
+        """GET ``path`` as ``application/vnd.<resource>.v1+json`` (or ``accept``, for APIs
+        outside the versioned Administration suite); the decoded JSON object."""
         url = f"{self.base_url}{path}"
-        headers = {"accept": f"application/vnd.{resource}.v1+json"}
+        headers = {"accept": accept or f"application/vnd.{resource}.v1+json"}
         failures = 0
         while True:
             self.pacer.before_request()
