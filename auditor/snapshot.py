@@ -66,6 +66,7 @@ def load(
     }
     sites, site_warnings = _sites(paths["sites"], labels["sites"])
     users, columns, user_warnings = _users(paths["users"], sites, labels["users"])
+    inventory = _resolve_assignees(inventory, users)
     holding_warnings: list[str] = []
     holdings, holdings_known = _holdings(
         users, columns, inventory, catalogue, labels["users"], holding_warnings
@@ -227,6 +228,30 @@ def _users(path: Path, sites: pd.DataFrame, label: str) -> tuple[pd.DataFrame, s
             "their licenses' tax addresses are not checked."
         )
     return table, columns, warnings
+
+
+def _resolve_assignees(inventory: Inventory, users: pd.DataFrame) -> Inventory:
+    """``assigned_to`` as user ids: the Licenses page names an assignee, and a sheet may hold
+    their email or display name ("Jane Doe") instead of the id; SCIM users.csv has no
+    licenses, so this column is who holds what. A name two users share stays unresolved."""
+    units = inventory.licenses
+    if units is None:
+        return inventory
+    named = units.assigned_to
+    todo = named.ne("") & ~member(named, users.user_id)
+    if not todo.any():
+        return inventory
+    display = (users.first_name + " " + users.last_name).str.strip()
+    resolved = pd.Series(pd.NA, index=named.index[todo], dtype=object)
+    wanted = norm.key(named[todo])
+    for column in (users.email, users.username, display):
+        keys = norm.key(column)
+        unique = keys.ne("") & ~keys.duplicated(keep=False)
+        lookup = pd.Series(users.user_id[unique].to_numpy(), index=keys[unique])
+        resolved = resolved.fillna(wanted.map(lookup))
+    ids = named.copy()
+    ids[todo] = resolved.fillna(named[todo])
+    return dataclasses.replace(inventory, licenses=units.assign(assigned_to=ids))
 
 
 def _split(frame: pd.DataFrame, column: str) -> pd.DataFrame:

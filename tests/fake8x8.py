@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 BASE_PATH = "/admin-provisioning"
 AUDIT_PATH = "/administration/audit/v1/audits"
+SCIM_PATH = "/udi/customers/0012J00042NkZQIQA3/scim/v2"
 RESOURCES = ("users", "sites", "addresses")
 CONTENT_TYPES = {
     "users": "application/vnd.users.v1+json",
@@ -66,6 +67,8 @@ class Tenant:
     addresses: dict[str, dict[str, Any]]
     #: Audit Records API records (``GET /administration/audit/v1/audits``), any order.
     audits: list[dict[str, Any]] = field(default_factory=list)
+    #: SCIM User resources (``GET /udi/customers/{id}/scim/v2/Users``).
+    scim_users: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ class Fake8x8:
         seed: int = 0,
         omit_last_scroll_id: bool = False,
         list_without_service_info: bool = False,
+        scim_token: str = "scim_fake_token",
+        scim_max_count: int = 100,
         clock: Any = time.time,
     ) -> None:
         self.tenant = tenant
@@ -186,6 +191,9 @@ class Fake8x8:
         # 8x8: the list and single-user payloads "may be different" (S1): a list without
         # serviceInfo, GET /users/{id} with it.
         self.list_without_service_info = list_without_service_info
+        self.scim_token = scim_token
+        # A server may serve fewer than ``count`` per page (RFC 7644 allows it).
+        self.scim_max_count = scim_max_count
         self.hits: list[Hit] = []
         self.scrolls: dict[str, _Scroll] = {}
         self.lock = threading.Lock()
@@ -193,6 +201,12 @@ class Fake8x8:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def scim_url(self) -> str:
+        """The SCIM base URL (Admin Console's "8x8 URL")."""
+        assert self._server is not None, "the fake is not started"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{SCIM_PATH}"
 
     @property
     def url(self) -> str:
@@ -247,6 +261,8 @@ class Fake8x8:
     def _answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
         if path == AUDIT_PATH:
             return self._audit_answer(path, query, headers)
+        if path.startswith(SCIM_PATH):
+            return self._scim(path[len(SCIM_PATH) :], query, headers)
         if not path.startswith(BASE_PATH + "/"):
             return _json(404, problem(404, "Not Found", f"No route for {path}"))
         route = path[len(BASE_PATH) :]
@@ -271,6 +287,31 @@ class Fake8x8:
         answer.headers.update(limit_headers)
         answer.headers["x-response-id"] = secrets.token_hex(8)
         return answer
+
+    def _scim(self, route: str, query: dict[str, str], headers: Any) -> _Answer:
+        """SCIM 2.0 ``/Users``: bearer token, ``startIndex`` (1-based) + ``count`` paging,
+        RFC 7644 ListResponse and Error bodies."""
+        if headers.get("authorization") != f"Bearer {self.scim_token}":
+            return _json(401, _scim_error(401, "Authorization failure"))
+        answer = self._faulted("/Users", query, headers)
+        if answer is not None:
+            return answer
+        if route.rstrip("/") != "/Users":
+            return _json(404, _scim_error(404, f"No resource {route}"))
+        start, count = query.get("startIndex", "1"), query.get("count", "100")
+        if not (start.isdigit() and count.isdigit()) or int(start) < 1:
+            return _json(400, _scim_error(400, "startIndex and count must be positive"))
+        first, size = int(start), min(int(count), self.scim_max_count)
+        users = self.tenant.scim_users
+        page = users[first - 1 : first - 1 + size]
+        body = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": len(users),
+            "startIndex": first,
+            "itemsPerPage": len(page),
+            "Resources": page,
+        }
+        return _json(200, body, {"content-type": "application/scim+json"})
 
     def _audit_answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
         """The Audit Records API: Spring-style errors, 31-day windows, scroll paging."""
@@ -451,6 +492,14 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> _Ans
         json.dumps(body).encode(),
         {"content-type": "application/json", **(headers or {})},
     )
+
+
+def _scim_error(status: int, detail: str) -> dict[str, Any]:
+    return {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": str(status),
+        "detail": detail,
+    }
 
 
 def _spring(

@@ -56,6 +56,8 @@ class Collected:
     stats: CollectStats
     #: What the collection kept but doubts (a user with no status...), for every report.
     warnings: tuple[str, ...] = ()
+    #: False when the source knows no sites (SCIM): the folder's own sites.csv is kept.
+    has_sites: bool = True
 
 
 class Source(Protocol):

@@ -30,6 +30,7 @@ PRODUCTS = {
     "sites": '"UC Site Admin"',
     "addresses": '"UC Site Admin"',
     "audits": '"Audit Records"',
+    "scim": "SCIM",
 }
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 
@@ -96,8 +97,12 @@ class ApiClient:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         on_wait: Callable[[], None] | None = None,
+        bearer: bool = False,
+        key_hint: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        #: Where a refused credential came from, for the 401 sentence.
+        self._key_hint = key_hint or f"{ENV_VAR} or the --api-key-file"
         self._key = api_key
         self._stats = stats
         self._sleep = sleep
@@ -108,7 +113,13 @@ class ApiClient:
             base_url=self.base_url,
             transport=transport,
             timeout=httpx.Timeout(timeout),
-            headers={"x-api-key": api_key.reveal(), "user-agent": f"seat-auditor/{__version__}"},
+            headers={
+                # SCIM takes the token as a bearer; the Administration APIs as x-api-key.
+                ("authorization" if bearer else "x-api-key"): (
+                    f"Bearer {api_key.reveal()}" if bearer else api_key.reveal()
+                ),
+                "user-agent": f"seat-auditor/{__version__}",
+            },
             follow_redirects=False,
         )
 
@@ -209,10 +220,7 @@ class ApiClient:
                 "API key, try again later"
             )
         elif status == 401:
-            cause = (
-                f"the API key was refused (wrong, revoked or expired); check {ENV_VAR} "
-                "or the --api-key-file"
-            )
+            cause = f"the API key was refused (wrong, revoked or expired); check {self._key_hint}"
         elif status == 403:
             product = PRODUCTS.get(resource, "the right")
             cause = (
