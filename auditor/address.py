@@ -108,18 +108,26 @@ def _is_postal(text: str) -> bool:
 def fill_from_lines(
     street: str, city: str, state: str, postal: str, country: str
 ) -> tuple[str, str, str, str, str]:
-    """The five cells with blanks filled from a one-line ``street``; given cells win."""
-    if state or postal or country or "," not in street:
+    """The five cells with blanks filled from a one-line ``street``; given cells win.
+
+    A line is read only when neither state nor postal is given (a country alone is a hint:
+    the Licenses page groups by country, the line rarely says it).
+    """
+    if state or postal or "," not in street:
         return street, city, state, postal, country
-    found = parse_line(street)
-    if not (found.state or found.postal or found.country):
+    hint = norm.country_code(country) if country else None
+    parts = [p.strip() for p in street.split(",") if p.strip()]
+    if hint not in (None, "US") and _country(parts[-1]):
+        parts = parts[:-1]
+    found = parse_line(street) if hint in (None, "US") else _from_the_end(parts, hint)
+    if not (found.state or found.postal):
         return street, city, state, postal, country
     return (
         found.street or street,
         city or found.city,
         found.state,
         found.postal,
-        found.country,
+        country or found.country,
     )
 
 
