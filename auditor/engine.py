@@ -21,6 +21,7 @@ from auditor.ledger import Disposition
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
+    POOL_JSON_EXTRA,
     Bridge,
     Kind,
     Report,
@@ -218,9 +219,9 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     out["monthly_cost_cents"] = cost_cents.to_numpy(dtype="int64")
     out["monthly_waste_cents"] = waste_cents.to_numpy(dtype="int64")
     out = out.sort_values("license_type", key=lambda s: s.str.casefold(), kind="mergesort")
-    return out.loc[:, [*POOL_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]].reset_index(
-        drop=True
-    )
+    return out.loc[
+        :, [*POOL_COLUMNS, *POOL_JSON_EXTRA, "monthly_cost_cents", "monthly_waste_cents"]
+    ].reset_index(drop=True)
 
 
 def _countries(snapshot: Snapshot, rows: pd.DataFrame) -> pd.Series:

@@ -250,9 +250,11 @@ POOL_COLUMNS: tuple[str, ...] = (
     "monthly_price",
     "monthly_cost",
     "monthly_waste",
-    "billed",
-    "country",
 )
+
+#: Pool columns audit.json adds after POOL_COLUMNS (the sheets and the page keep theirs):
+#: ``billed`` (False for 8x8's Additional Named User pool) and ``country``.
+POOL_JSON_EXTRA: tuple[str, ...] = ("billed", "country")
 
 
 @dataclass(frozen=True)

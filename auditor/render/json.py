@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
-from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
+from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, POOL_JSON_EXTRA, Bridge, Report
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 
 SCHEMA_VERSION = 2
@@ -141,7 +141,7 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
             "suppressed_findings": s.suppressed_findings,
             "unknown_status_users": s.unknown_status_users,
         },
-        "licenses": _records(report.pools, POOL_COLUMNS),
+        "licenses": _records(report.pools, (*POOL_COLUMNS, *POOL_JSON_EXTRA)),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
         "ledger": ledger_records(report.ledger) if ledger else [],
         "bridge": bridge_dict(report.bridge),
