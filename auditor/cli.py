@@ -36,6 +36,8 @@ from auditor.progress import ProgressLine
 from auditor.rules._base import money_text
 from auditor.sources.admin_api import DEFAULT_BASE_URL, AdminApiSource
 from auditor.sources.apikey import resolve_api_key
+from auditor.sources.audit_records import DEFAULT_DAYS
+from auditor.sources.scim import TOKEN_VAR, scim_source
 
 
 def demo_out() -> Path:
@@ -166,28 +168,93 @@ def cli() -> None:
     "--config",
     "config_path",
     type=FilePath(),
-    help="Settings file (TOML): base_url, api_key_file, page_size.",
+    help="Settings file (TOML): base_url, api_key_file, page_size, audit_records, "
+    "audit_records_days.",
+)
+@click.option(
+    "--audit-records",
+    is_flag=True,
+    default=None,
+    help="Also read each deactivated user's deactivation time from 8x8's Audit Records API "
+    f"(the last {DEFAULT_DAYS} days, or the config's audit_records_days).",
+)
+@click.option(
+    "--scim-url",
+    callback=base_url_option,
+    help="Collect users from 8x8's SCIM API at this URL (Admin Console's \"8x8 URL\") instead "
+    f"of the Administration API; the token comes from {TOKEN_VAR} or --scim-token-file. "
+    "Writes users.csv only (SCIM has no sites or licenses).",
+)
+@click.option(
+    "--scim-token-file",
+    type=FilePath(),
+    help=f"A file holding the SCIM token; default: the {TOKEN_VAR} variable.",
 )
 @api_options
 def collect(
     base_url: str | None,
     out_dir: Path,
+    audit_records: bool | None,
+    scim_url: str | None,
+    scim_token_file: Path | None,
     page_size: int | None,
     api_key_file: Path | None,
     config_path: Path | None,
 ) -> None:
-    """Collect users and sites from the 8x8 Administration API into a snapshot folder."""
+    """Collect users and sites from the 8x8 Administration API (or users from SCIM) into a
+    snapshot folder."""
+    if scim_url is not None or scim_token_file is not None:
+        _collect_scim(
+            scim_url,
+            scim_token_file,
+            out_dir,
+            {"--base-url": base_url, "--audit-records": audit_records, "--page-size": page_size},
+        )
+        return
     c = _config(config_path) or Config()
     base_url = base_url or c.base_url or DEFAULT_BASE_URL
+    wanted = audit_records if audit_records is not None else bool(c.audit_records)
     progress = ProgressLine(sys.stderr)
     try:
         source = _source(
             base_url, api_key_file or c.api_key_file, page_size or c.page_size, progress
         )
+        if wanted:
+            source.audit_days = c.audit_records_days or DEFAULT_DAYS
         result = collect_folder(source, out_dir, base_url=base_url, now=_now())
     finally:
         progress.close()
+    for warning in result.collected.warnings:
+        _say(f"warning: {warning}")
     click.echo(_collect_line(result), err=True)
+    for path in result.written:
+        click.echo(str(path))
+
+
+def _collect_scim(
+    url: str | None, token_file: Path | None, out_dir: Path, others: dict[str, object]
+) -> None:
+    """``auditor collect --scim-url``: users from SCIM into the snapshot folder."""
+    if url is None:
+        raise UsageError("--scim-token-file needs --scim-url URL.")
+    for flag, value in others.items():
+        if value:
+            raise UsageError(f"{flag} reads the Administration API; it cannot go with --scim-url.")
+    progress = ProgressLine(sys.stderr)
+    try:
+        source = scim_source(url, token_file, progress=progress)
+        result = collect_folder(source, out_dir, base_url=url, now=_now())
+    finally:
+        progress.close()
+    for warning in result.collected.warnings:
+        _say(f"warning: {warning}")
+    s = result.collected.stats
+    click.echo(
+        f"collected {s.users:,} users from SCIM in {s.requests:,} requests; SCIM has no sites "
+        "or licenses: put sites.csv, licenses.csv (per license, with assigned_to) and "
+        "prices.csv in the folder",
+        err=True,
+    )
     for path in result.written:
         click.echo(str(path))
 

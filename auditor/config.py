@@ -30,6 +30,8 @@ _TOP = {
     "api_key_file": Path,
     "page_size": int,
     "contract": Path,
+    "audit_records": bool,
+    "audit_records_days": int,
 }
 _THRESHOLDS = {"stale_after_days": int, "high_monthly_cost": float, "medium_monthly_cost": float}
 _GATES = {"fail_on": str, "fail_over_waste": float, "fail_before_notice": int}
@@ -68,6 +70,8 @@ class Config:
     base_url: str | None = None
     api_key_file: Path | None = None
     page_size: int | None = None
+    audit_records: bool | None = None
+    audit_records_days: int | None = None
     stale_after_days: int | None = None
     high_monthly_cost: float | None = None
     medium_monthly_cost: float | None = None
@@ -140,7 +144,7 @@ def _typed(path: Path, key: str, value: object, kind: type, base: Path) -> Any:
         return value
     if kind is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if kind in (str, list) and isinstance(value, kind):
+    if kind in (str, list, bool) and isinstance(value, kind):
         return value
     expected = {
         Path: "a path",
@@ -149,6 +153,7 @@ def _typed(path: Path, key: str, value: object, kind: type, base: Path) -> Any:
         dt.date: "a date (YYYY-MM-DD, unquoted)",
         str: "text",
         list: "a list",
+        bool: "true or false",
     }[kind]
     raise InputError(f"{path}: {key} must be {expected} (got {value!r}).")
 

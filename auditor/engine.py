@@ -16,10 +16,12 @@ import pandas as pd
 from auditor import __version__, bill, chargeback, ledger, plan, spares, suppress, terms, terms_text
 from auditor.config import Suppression
 from auditor.frames import member
+from auditor.known import CC_LICENSE, CC_POOL
 from auditor.ledger import Disposition
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
+    POOL_JSON_EXTRA,
     Bridge,
     Kind,
     Ledger,
@@ -68,7 +70,7 @@ def run(
     )
     frames: list[pd.DataFrame] = []
     skipped: list[SkippedRule] = []
-    warnings = list(snapshot.warnings)
+    warnings = [*snapshot.warnings, *_contact_centre_note(snapshot)]
     for item in rules:
         reason = item.skip_reason(snapshot)
         if reason is not None:
@@ -226,20 +228,26 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     Cost and waste are sums over the type's ledger rows (waste: the rows an open finding
     covers), so the pools add up to the summary and the bridge.
     """
-    pools = snapshot.pools.set_index("license_type")[["total", "unassigned", "suspended"]]
+    # A type given once per country is one pool in the report, its countries listed.
+    counts = ["total", "unassigned", "suspended"]
+    pools = snapshot.pools.groupby("license_type", sort=False)[counts].sum()
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
     table = pools.join(holders, how="outer").fillna(0).astype("int64")
     table["assigned"] = table.total - table.unassigned - table.suspended
     types = snapshot.types.set_index("license_type")
     table = table.join(types[["kind", "price_cents"]])
     table["kind"] = table.kind.fillna(Kind.SEAT.value)
-    price = table.price_cents.astype("Int64")
     cents = rows.price_cents.fillna(0).astype("int64")
     open_waste = rows.waste & member(rows.finding_id.fillna(""), open_ids)
     cost_cents = cents.groupby(rows.license_type).sum().reindex(table.index, fill_value=0)
     waste_cents = cents[open_waste].groupby(rows.license_type[open_waste]).sum()
     waste_cents = waste_cents.reindex(table.index, fill_value=0)
     out = table.reset_index(names="license_type")
+    out = _contact_centre_pools(out, snapshot, rows)
+    countries = _countries(snapshot, rows)
+    out["country"] = out.license_type.map(countries).astype(object)
+    out["country"] = out.country.where(out.country.notna(), None)
+    price = out.price_cents.astype("Int64")
     out["monthly_price"] = (
         (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
     )
@@ -248,9 +256,52 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     out["monthly_cost_cents"] = cost_cents.to_numpy(dtype="int64")
     out["monthly_waste_cents"] = waste_cents.to_numpy(dtype="int64")
     out = out.sort_values("license_type", key=lambda s: s.str.casefold(), kind="mergesort")
-    return out.loc[:, [*POOL_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]].reset_index(
-        drop=True
-    )
+    return out.loc[
+        :, [*POOL_COLUMNS, *POOL_JSON_EXTRA, "monthly_cost_cents", "monthly_waste_cents"]
+    ].reset_index(drop=True)
+
+
+def _countries(snapshot: Snapshot, rows: pd.DataFrame) -> pd.Series:
+    """Per license type, its countries (``GB, US``), from the ledger and the per-pool file."""
+    seen = [rows[["license_type", "country"]]]
+    if "country" in snapshot.pools:
+        seen.append(snapshot.pools[["license_type", "country"]])
+    both = pd.concat(seen, ignore_index=True).dropna()
+    both = both[both.country.astype(str).ne("")]
+    return both.groupby("license_type").country.agg(lambda c: ", ".join(sorted(set(c))))
+
+
+def _contact_centre_note(snapshot: Snapshot) -> list[str]:
+    """The sentence every report carries when a Contact Center pool is in the inventory."""
+    pool_types = ledger.roles(snapshot, CC_POOL)
+    licence_types = ledger.roles(snapshot, CC_LICENSE)
+    listed = set(snapshot.pools.license_type)
+    if not (listed & (pool_types | licence_types)):
+        return []
+    seats = ledger.cc_seats_in_use(snapshot)
+    return [ledger.cc_sentence(seats, licence_types, pool_types)]
+
+
+def _contact_centre_pools(
+    pools: pd.DataFrame, snapshot: Snapshot, rows: pd.DataFrame
+) -> pd.DataFrame:
+    """The Contact Center quirk on the pools table (see :func:`auditor.ledger.contact_centre`).
+
+    The Additional Named User pool is shown with its counts but is not billed (``billed``
+    False, no price, in no ``seats_*``); the X8 (Contact Center) pool's assigned and unassigned
+    are the ledger's (seats in use / 5, rounded up), not the Licenses page's unmoving count.
+    """
+    pool_types = ledger.roles(snapshot, CC_POOL)
+    billed = ~member(pools.license_type, pool_types)
+    out = pools.assign(billed=billed.to_numpy())
+    out["price_cents"] = out.price_cents.astype("Int64").mask(~billed.to_numpy())
+    cc = member(out.license_type, ledger.roles(snapshot, CC_LICENSE))
+    if cc.any():
+        idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value)].groupby("license_type")
+        unassigned = out.license_type[cc].map(idle.size()).fillna(0).astype("int64")
+        out.loc[cc, "unassigned"] = unassigned
+        out.loc[cc, "assigned"] = out.total[cc] - unassigned - out.suspended[cc]
+    return out
 
 
 def _summary(
@@ -263,12 +314,14 @@ def _summary(
 ) -> Summary:
     """The report's headline figures, read off the bridge; a skipped rule has no count."""
     users = snapshot.users
+    pools = pools[pools.billed]  # the Additional Named User pool is shown, never billed
     by_rule = findings.rule.value_counts()
     by_severity = findings.severity.value_counts()
     return Summary(
         users=len(users),
         active_users=int(users.active.sum()),
-        inactive_users=int((~users.active).sum()),
+        inactive_users=int(users.status.eq("INACTIVE").sum()),
+        unknown_status_users=int(users.status.eq("UNKNOWN").sum()),
         contacts=int(by_rule.get(_CONTACT, 0)),
         seats_total=int(pools.total.sum()),
         seats_assigned=int(pools.assigned.sum()),

@@ -19,6 +19,7 @@ from auditor.catalogue import Catalogue
 from auditor.csvio import header_key, read_raw, select_columns
 from auditor.errors import InputError
 from auditor.model import InventoryForm, LicenseStatus
+from auditor.service_address import split_lines
 from auditor.tables import LICENSES, POOLS
 
 SERVICE_COLUMNS = (
@@ -69,7 +70,16 @@ def load_inventory(path: Path, catalogue: Catalogue) -> Inventory:
 def _per_pool(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inventory:
     norm.require_nonblank(table.license_type, label, "license_type")
     types = catalogue.resolve(table.license_type)
-    norm.require_unique(types, label, "license_type")
+    # Licenses are per country (the Licenses page groups a type by country): a type may
+    # repeat once per country, never twice for one.
+    country = norm.parse_countries(
+        table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
+    )
+    if "country" in table:
+        where = types + " in " + country.fillna("no country")
+        norm.require_unique(where, label, "license_type and country")
+    else:
+        norm.require_unique(types, label, "license_type")
     total = norm.parse_count(table.total, label, "total", default=None)
     unassigned = norm.parse_count(table.unassigned, label, "unassigned", default=0)
     suspended = (
@@ -85,8 +95,15 @@ def _per_pool(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inventor
             f"({suspended[i]}) exceed total ({total[i]}) for {types[i]!r}."
         )
     pools = pd.DataFrame(
-        {"license_type": types, "total": total, "unassigned": unassigned, "suspended": suspended}
+        {
+            "license_type": types,
+            "total": total,
+            "unassigned": unassigned,
+            "suspended": suspended,
+        }
     )
+    if "country" in table:
+        pools["country"] = country.astype(object).where(country.notna(), None)
     return Inventory(InventoryForm.PER_POOL, None, pools)
 
 
@@ -105,12 +122,17 @@ def _per_license(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inven
     )
     for column in SERVICE_COLUMNS:
         licenses[column] = table.get(column, pd.Series("", index=table.index))
+    licenses = split_lines(licenses)  # "7 W 34TH ST, 613, New York NY, 10001" in one cell
+    licenses["country"] = norm.parse_countries(
+        table.get("country", pd.Series("", index=table.index)), label, "country", allow_blank=True
+    )
     countries = norm.parse_countries(
         licenses.service_country, label, "service_country", allow_blank=True
     )
-    states, warnings = norm.parse_states(licenses.service_state, countries, label, "service_state")
+    # States are read once the blank countries are inferred from the holders' sites
+    # (auditor.service_address.locate, when the users are loaded).
     licenses["service_country_code"] = countries
-    licenses["service_state_code"] = states
+    licenses["service_state_code"] = pd.Series(pd.NA, index=licenses.index, dtype=object)
     counts = pd.crosstab(licenses.license_type, licenses.status)
     pools = pd.DataFrame(
         {
@@ -128,5 +150,4 @@ def _per_license(table: pd.DataFrame, catalogue: Catalogue, label: str) -> Inven
         InventoryForm.PER_LICENSE,
         licenses,
         pools,
-        warnings=tuple(warnings),
     )

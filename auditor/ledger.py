@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.frames import member
+from auditor.known import CC_LICENSE, CC_POOL, SEATS_PER_CC_LICENSE
 from auditor.model import InventoryForm, Kind, Ledger, LicenseStatus, Settings, Snapshot
 
 #: Columns of the ledger as audit.json writes it (``monthly_price`` from ``price_cents``).
@@ -75,6 +76,7 @@ def build(snapshot: Snapshot, settings: Settings) -> Ledger:
         rows, disagreements = _per_pool(snapshot)
     rows = _priced(rows, snapshot)
     rows = _disposed(rows, snapshot, settings)
+    rows = contact_centre(rows, snapshot)
     rows = rows.sort_values("seat_id", kind="mergesort").reset_index(drop=True)
     return Ledger(rows=rows, disagreements=disagreements)
 
@@ -89,7 +91,7 @@ def _per_license(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
             "license_type": units.license_type.astype(str).to_numpy(),
             "inventory_status": units.status.astype(str).to_numpy(),
             "assigned_to": units.assigned_to.astype(str).to_numpy(),
-            "country": units.service_country_code.astype(object).to_numpy(),
+            "country": _license_country(units).to_numpy(),
             "service_state": units.service_state_code.astype(object).to_numpy(),
         }
     ).sort_values("seat_id", kind="mergesort", ignore_index=True)
@@ -131,6 +133,14 @@ def _per_license(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     notes.append(_note(rows.seat_id[taken], "licenses.csv calls it UNASSIGNED"))
     return rows.drop(columns=["assigned_to"]), _disagreements(notes, rows)
+
+
+def _license_country(units: pd.DataFrame) -> pd.Series:
+    """A license's country: its service address's, else the license's own (API
+    ``license.country``, the Licenses page's country group)."""
+    service = units.service_country_code.astype(object)
+    own = units.country.astype(object) if "country" in units else pd.Series(None, index=units.index)
+    return service.where(service.notna(), own)
 
 
 def _match_types(rows: pd.DataFrame, by_type: pd.DataFrame) -> pd.DataFrame:
@@ -212,11 +222,21 @@ def _disagreements(notes: list[pd.DataFrame], rows: pd.DataFrame) -> pd.DataFram
 
 
 def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per counted seat, ``TYPE#n``: assigned first, then unassigned, then suspended."""
+    """One row per counted seat, ``TYPE#n``: assigned first, then unassigned, then suspended.
+
+    A pool given per country (``country`` column) numbers its seats ``TYPE (US)#n``; users
+    known by type name take the type's assigned seats first, whatever their country.
+    """
     pools = snapshot.pools
+    if "country" not in pools:
+        pools = pools.assign(country=None)
     total = pools.total.to_numpy(dtype="int64")
     types = np.repeat(pools.license_type.astype(str).to_numpy(), total)
-    nth = pd.Series(types).groupby(types).cumcount().to_numpy()
+    country = np.repeat(pools.country.astype(object).to_numpy(), total)
+    named = pd.Series(types, dtype=object) + pd.Series(
+        [f" ({c})" if isinstance(c, str) and c else "" for c in country], dtype=object
+    )
+    nth = named.groupby(named.to_numpy()).cumcount().to_numpy()
     assigned = np.repeat((pools.total - pools.unassigned - pools.suspended).to_numpy(), total)
     unassigned = np.repeat(pools.unassigned.to_numpy(), total)
     status = np.where(
@@ -224,16 +244,21 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
         LicenseStatus.ASSIGNED.value,
         np.where(nth < assigned + unassigned, "UNASSIGNED", LicenseStatus.SUSPENDED.value),
     )
+    order = pd.Series(np.select([status == "ASSIGNED", status == "UNASSIGNED"], [0, 1], 2))
     rows = pd.DataFrame(
         {
-            "seat_id": pd.Series(types, dtype=object) + "#" + pd.Series(nth + 1).astype(str),
+            "seat_id": named + "#" + pd.Series(nth + 1).astype(str),
             "license_type": types,
             "inventory_status": status,
-            "country": None,
+            "country": country,
             "service_state": None,
-            "_rank": nth,
+            "_order": order,
+            "_nth": nth,
         }
     )
+    ranked = rows.sort_values(["license_type", "_order", "_nth"], kind="mergesort")
+    rows["_rank"] = ranked.groupby("license_type").cumcount().reindex(rows.index)
+    rows = rows.drop(columns=["_order", "_nth"])
     claims = snapshot.holdings.sort_values(["license_type", "user_id"], kind="mergesort")
     claims = claims.assign(_rank=claims.groupby("license_type").cumcount())
     usable = rows[rows.inventory_status.ne(LicenseStatus.SUSPENDED.value)]
@@ -248,7 +273,8 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     if per_type.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in DISAGREEMENT_COLUMNS})
         return rows.drop(columns=["_rank"]), empty
-    counts = pools.set_index("license_type").reindex(per_type.index)
+    counts = pools.groupby("license_type")[["total", "unassigned", "suspended"]].sum()
+    counts = counts.reindex(per_type.index)
     assigned = (counts.total - counts.unassigned - counts.suspended).astype(str).to_numpy()
     notes = pd.DataFrame(
         {
@@ -267,10 +293,20 @@ def _per_pool(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _priced(rows: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
-    """Each row's kind and price in cents (NA: unknown) from the catalogue."""
+    """Each row's kind and price in cents (NA: unknown) from the catalogue.
+
+    A price prices.csv gives for the row's country wins over the type's price for any
+    country (8x8 prices per country).
+    """
     types = snapshot.types.set_index("license_type")
     kind = rows.license_type.map(types.kind).fillna(Kind.SEAT.value).astype(str)
     price = rows.license_type.map(types.price_cents).astype("Int64")
+    local = snapshot.country_prices
+    if local is not None and len(local):
+        keys = pd.MultiIndex.from_arrays([rows.license_type, rows.country.fillna("")])
+        table = local.set_index(["license_type", "country"]).price_cents
+        found = pd.Series(table.reindex(keys).to_numpy(), index=rows.index, dtype="Int64")
+        price = found.where(found.notna(), price)
     return rows.assign(kind=kind.to_numpy(), price_cents=price.to_numpy())
 
 
@@ -306,3 +342,78 @@ def _disposed(rows: pd.DataFrame, snapshot: Snapshot, settings: Settings) -> pd.
     out["to_user"] = None
     out["finding_id"] = None
     return out
+
+
+def roles(snapshot: Snapshot, role: str) -> set[str]:
+    """The license types the built-in catalogue gives ``role`` (``cc-license``, ``cc-pool``)."""
+    types = snapshot.types
+    if "role" not in types:
+        return set()
+    return set(types.license_type[types.role.eq(role)].astype(str))
+
+
+def cc_seats_in_use(snapshot: Snapshot) -> int:
+    """Contact-centre seats in use: the Additional Named User pool's assigned count, or its
+    holders in users.csv when they are more (the inventory lags the users' view)."""
+    pool_types = roles(snapshot, CC_POOL)
+    if not pool_types:
+        return 0
+    pools = snapshot.pools[member(snapshot.pools.license_type, pool_types)]
+    assigned = int((pools.total - pools.unassigned - pools.suspended).sum())
+    held = snapshot.holdings[member(snapshot.holdings.license_type, pool_types)]
+    return max(assigned, int(held.user_id.nunique()))
+
+
+def cc_licenses_needed(seats: int) -> int:
+    """X8 (Contact Center) licenses ``seats`` contact-centre seats take: 5 seats each."""
+    return -(-seats // SEATS_PER_CC_LICENSE)
+
+
+def cc_sentence(seats: int, licence_types: set[str], pool_types: set[str]) -> str:
+    """Why the Contact Center pools are counted the way they are, for every report."""
+    licence = " / ".join(sorted(licence_types)) or "X Series X8 (Contact Center)"
+    pool = " / ".join(sorted(pool_types)) or "Additional Named User"
+    need = cc_licenses_needed(seats)
+    return (
+        f"Contact Center: each {licence} license gives {SEATS_PER_CC_LICENSE} contact-centre "
+        f"seats, counted in the {pool} pool, so the {licence} pool's own unassigned count never "
+        f"moves. {seats} contact-centre seat(s) in use need {need} {licence} license(s); any "
+        f"more are counted as unassigned at the {licence} price. The {pool} pool is shown "
+        "with its counts but is not billed on its own."
+    )
+
+
+def contact_centre(rows: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
+    """8x8's Contact Center pools, as billed: the seats live in one pool, the bill in another.
+
+    Each "X Series X8 (Contact Center)" license gives 5 contact-centre seats, tracked in the
+    Additional Named User pool, so the X8 (Contact Center) pool's own unassigned count never
+    moves. The ANU rows leave the ledger (they are not billed: the pool is shown, never
+    priced), and the X8 (Contact Center) licenses are disposed by need: ceil(ANU seats in
+    use / 5) of them (or more, when more are held) are in use, the rest are unassigned, waste
+    at the X8 (Contact Center) price. Stale and suspended rows keep their disposition.
+    """
+    pool_types = roles(snapshot, CC_POOL)
+    licence_types = roles(snapshot, CC_LICENSE)
+    rows = rows[~member(rows.license_type, pool_types)] if pool_types else rows
+    if not licence_types:
+        return rows
+    cc = member(rows.license_type, licence_types) & rows.disposition.isin(
+        [Disposition.IN_USE.value, Disposition.UNASSIGNED.value]
+    )
+    if not cc.any():
+        return rows
+    mine = rows[cc].assign(
+        _held=rows.holder[cc].notna(),
+        _assigned=rows.inventory_status[cc].eq(LicenseStatus.ASSIGNED.value),
+    )
+    mine = mine.sort_values(
+        ["_held", "_assigned", "seat_id"], ascending=[False, False, True], kind="mergesort"
+    )
+    keep = max(cc_licenses_needed(cc_seats_in_use(snapshot)), int(mine._held.sum()))
+    in_use = pd.Series(np.arange(len(mine)) < keep, index=mine.index)
+    disposition = rows.disposition.copy()
+    disposition[in_use.index] = np.where(
+        in_use, Disposition.IN_USE.value, Disposition.UNASSIGNED.value
+    )
+    return rows.assign(disposition=disposition, waste=disposition.isin(WASTE))

@@ -40,10 +40,12 @@ class LicenseStatus(StrEnum):
 
 
 class Kind(StrEnum):
-    """Whether a license type is a seat (makes a user licensed) or an add-on (never does)."""
+    """Whether a license type is a seat (makes a user licensed), an add-on or a number licence
+    (both billed, neither ever makes a user licensed)."""
 
     SEAT = "seat"
     ADDON = "addon"
+    NUMBER = "number"
 
 
 class InventoryForm(StrEnum):
@@ -135,6 +137,9 @@ class Snapshot:
     #: 8x8's monthly statement, one row per bill line (see :mod:`auditor.statement`), or
     #: None when no statement was given: the bill rules are then skipped, never clean.
     statement: pd.DataFrame | None = field(default=None, repr=False)
+    #: prices.csv rows given for one country (``license_type``, ``country``, ``price_cents``):
+    #: they win over ``types.price_cents`` on ledger rows of that country.
+    country_prices: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,8 @@ class Summary:
     #: What the statement bills beyond the inventory, the contract price or the service
     #: states: a credit to claim, beside (never inside) the waste. None without a statement.
     monthly_overbilled: float | None = None
+    #: Users the API gave no (or an unknown) status: in neither the active nor inactive rules.
+    unknown_status_users: int = 0
 
 
 #: Columns of ``Report.findings``, in output order: the JSON/CSV findings contract plus
@@ -268,6 +275,10 @@ POOL_COLUMNS: tuple[str, ...] = (
     "monthly_cost",
     "monthly_waste",
 )
+
+#: Pool columns audit.json adds after POOL_COLUMNS (the sheets and the page keep theirs):
+#: ``billed`` (False for 8x8's Additional Named User pool) and ``country``.
+POOL_JSON_EXTRA: tuple[str, ...] = ("billed", "country")
 
 
 @dataclass(frozen=True)

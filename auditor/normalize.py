@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,6 +65,12 @@ def key(values: pd.Series) -> pd.Series:
 def text_key(value: str) -> str:
     """The scalar twin of :func:`key`, for building lookup tables."""
     return _SPACES.sub(" ", value.strip()).casefold()
+
+
+def folded(value: str) -> str:
+    """:func:`text_key` without accents: how place names compare (Québec = Quebec = QC)."""
+    decomposed = unicodedata.normalize("NFKD", text_key(value))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def spreadsheet_row(index: int) -> int:
@@ -234,10 +241,12 @@ def country_code(value: str) -> str | None:
         return None
     if text.casefold() in _COUNTRY_EXTRA:
         return _COUNTRY_EXTRA[text.casefold()]
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        return None
+    for candidate in dict.fromkeys((text, folded(text))):
+        try:
+            return str(pycountry.countries.lookup(candidate).alpha_2)
+        except LookupError:
+            continue
+    return None
 
 
 def parse_countries(values: pd.Series, file: str, column: str, *, allow_blank: bool) -> pd.Series:
@@ -265,7 +274,7 @@ def _subdivisions(country: str) -> Mapping[str, str]:
     for sub in found:
         local = str(sub.code).split("-", 1)[1]
         table[local.casefold()] = local
-        table[text_key(str(sub.name))] = local
+        table[folded(str(sub.name))] = local
     return table
 
 
@@ -275,7 +284,7 @@ def state_code(state: str, country: str | None) -> str | None:
     Returns None when the state is not one of the country's subdivisions; the caller
     decides whether that is a warning or an error.
     """
-    text = text_key(state)
+    text = folded(state)
     if not text:
         return None
     if country is None:

@@ -115,7 +115,7 @@ def manifest(collected: Collected, *, base_url: str, now: dt.datetime) -> dict[s
     """What manifest.json records about a collection (never the API key)."""
     stats = collected.stats
     return {
-        "source": "8x8-admin-api",
+        "source": "8x8-admin-api" if collected.has_sites else "8x8-scim",
         "collected_at": now.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "base_url": base_url,
         "tool_version": __version__,
@@ -124,6 +124,7 @@ def manifest(collected: Collected, *, base_url: str, now: dt.datetime) -> dict[s
         "retries": stats.retries,
         "rate_limit_wait_seconds": round(stats.rate_limit_wait_seconds, 3),
         "collection": stats.as_dict(),
+        "warnings": list(collected.warnings),
     }
 
 
@@ -137,11 +138,10 @@ def collect_folder(
     """
     check_target(out_dir)
     collected = source.collect()
-    written = save(
-        out_dir,
-        {"users": collected.users, "sites": collected.sites},
-        manifest(collected, base_url=base_url, now=now),
-    )
+    tables = {"users": collected.users, "sites": collected.sites}
+    if not collected.has_sites:  # SCIM has no sites: a sites.csv already there is kept
+        del tables["sites"]
+    written = save(out_dir, tables, manifest(collected, base_url=base_url, now=now))
     return CollectResult(collected=collected, written=written)
 
 

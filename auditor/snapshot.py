@@ -23,6 +23,7 @@ from auditor.errors import InputError
 from auditor.frames import member
 from auditor.inventory import Inventory, load_inventory
 from auditor.model import Kind, LicenseStatus, Snapshot
+from auditor.service_address import fill_site_lines, locate, territories
 from auditor.statement import load_statement
 from auditor.tables import SITES, USERS
 
@@ -71,23 +72,33 @@ def load(
     }
     sites, site_warnings = _sites(paths["sites"], labels["sites"])
     users, columns, user_warnings = _users(paths["users"], sites, labels["users"])
+    inventory = _resolve_assignees(inventory, users)
     holding_warnings: list[str] = []
     holdings, holdings_known = _holdings(
         users, columns, inventory, catalogue, labels["users"], holding_warnings
     )
+    if inventory.licenses is not None:
+        located, address_warnings = locate(
+            inventory.licenses, holdings, users, sites, str(paths["licenses"])
+        )
+        inventory = dataclasses.replace(
+            inventory, licenses=located, warnings=(*inventory.warnings, *address_warnings)
+        )
     # Unknown types take their final spelling only now that every file's spellings are seen.
     holdings["license_type"] = catalogue.settle(holdings.license_type)
     inventory = _settled(inventory, catalogue)
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
     warnings = [
+        *_manifest_warnings(manifest),
         *catalogue.warnings,
+        *catalogue.unknown_warnings(paths["prices"].name),
         *inventory.warnings,
         *site_warnings,
         *user_warnings,
         *holding_warnings,
         *_assignee_warnings(inventory, users, str(paths["licenses"])),
-        *_unpooled_warnings(holdings, inventory, str(paths["licenses"])),
+        *_unpooled_warnings(holdings, inventory, types, str(paths["licenses"])),
     ]
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
@@ -119,6 +130,7 @@ def load(
         inventory_form=inventory.form,
         holdings_known=holdings_known,
         users_list_licenses=bool({"licenses", "license_ids"} & columns),
+        country_prices=catalogue.country_prices,
         tenant=_text(manifest.get("tenant")),
         collected_at=_collected_at(manifest, manifest_path),
         inputs=tuple(inputs),
@@ -146,6 +158,12 @@ def _manifest(path: Path) -> dict[str, object]:
     return data
 
 
+def _manifest_warnings(manifest: dict[str, object]) -> list[str]:
+    """What the collector doubted (users with no status...), carried into every report."""
+    said = manifest.get("warnings")
+    return [str(w) for w in said] if isinstance(said, list) else []
+
+
 def _collected_at(manifest: dict[str, object], path: Path) -> dt.date | None:
     value = manifest.get("collected_at")
     if value in (None, ""):
@@ -166,8 +184,10 @@ def _sites(path: Path, label: str) -> tuple[pd.DataFrame, list[str]]:
     for column in ("street", "city", "postal"):
         if column not in table:
             table[column] = ""
+    table = fill_site_lines(table)
     table["country"] = norm.parse_countries(table.country, label, "country", allow_blank=False)
     table["state"], unknown = norm.parse_states(table.state, table.country, label, "state")
+    table["country"], table["state"] = territories(table.country, table.state)
     return table, [*warnings, *unknown]
 
 
@@ -193,9 +213,25 @@ def _users(path: Path, sites: pd.DataFrame, label: str) -> tuple[pd.DataFrame, s
     for column in USER_TEXT_COLUMNS:
         if column not in table:
             table[column] = ""
-    active = norm.parse_choice(table.status, norm.USER_STATUS, label, "status").astype(bool)
+    # UNKNOWN is what `auditor collect` writes for a user the API gave no status: kept, in
+    # neither the active nor the inactive rules, counted apart in the summary.
+    unknown = norm.key(table.status).eq("unknown")
+    active = (
+        norm.parse_choice(
+            table.status.where(~unknown, "inactive"), norm.USER_STATUS, label, "status"
+        ).astype(bool)
+        & ~unknown
+    )
     table["active"] = active
     table["status"] = active.map({True: "ACTIVE", False: "INACTIVE"}).astype(str)
+    table.loc[unknown, "status"] = "UNKNOWN"
+    if unknown.any():
+        first = int(unknown.to_numpy().nonzero()[0][0])
+        warnings.append(
+            f"{label}: {int(unknown.sum())} user(s) have status UNKNOWN (first: row "
+            f"{norm.spreadsheet_row(first)}, {table.user_id[first]!r}); they are in neither the "
+            "active nor the inactive checks, and the seats they hold count as in use."
+        )
     for column in USER_DATE_COLUMNS:
         raw = table[column] if column in table else pd.Series("", index=table.index)
         table[column] = norm.parse_dates(raw, label, column)
@@ -220,6 +256,30 @@ def _users(path: Path, sites: pd.DataFrame, label: str) -> tuple[pd.DataFrame, s
             "their licenses' tax addresses are not checked."
         )
     return table, columns, warnings
+
+
+def _resolve_assignees(inventory: Inventory, users: pd.DataFrame) -> Inventory:
+    """``assigned_to`` as user ids: the Licenses page names an assignee, and a sheet may hold
+    their email or display name ("Jane Doe") instead of the id; SCIM users.csv has no
+    licenses, so this column is who holds what. A name two users share stays unresolved."""
+    units = inventory.licenses
+    if units is None:
+        return inventory
+    named = units.assigned_to
+    todo = named.ne("") & ~member(named, users.user_id)
+    if not todo.any():
+        return inventory
+    display = (users.first_name + " " + users.last_name).str.strip()
+    resolved = pd.Series(pd.NA, index=named.index[todo], dtype=object)
+    wanted = norm.key(named[todo])
+    for column in (users.email, users.username, display):
+        keys = norm.key(column)
+        unique = keys.ne("") & ~keys.duplicated(keep=False)
+        lookup = pd.Series(users.user_id[unique].to_numpy(), index=keys[unique])
+        resolved = resolved.fillna(wanted.map(lookup))
+    ids = named.copy()
+    ids[todo] = resolved.fillna(named[todo])
+    return dataclasses.replace(inventory, licenses=units.assign(assigned_to=ids))
 
 
 def _split(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -345,12 +405,25 @@ def _assignee_warnings(inventory: Inventory, users: pd.DataFrame, label: str) ->
     ]
 
 
-def _unpooled_warnings(holdings: pd.DataFrame, inventory: Inventory, label: str) -> list[str]:
-    """Types users hold that the inventory does not list: over-assigned by definition."""
+def _unpooled_warnings(
+    holdings: pd.DataFrame, inventory: Inventory, types: pd.DataFrame, label: str
+) -> list[str]:
+    """Types users hold that the inventory does not list.
+
+    A seat type is over-assigned by definition; a number licence or add-on is only missing
+    from the copy of the Licenses page (the API lists DIDs on every user with a number), so
+    it is not compared, and the warning says so.
+    """
     held = holdings.groupby("license_type").user_id.nunique()
     missing = held[~held.index.isin(inventory.pools.license_type)]
+    kinds = types.set_index("license_type").kind
     return [
         f"{label} lists no {name!r} licenses, yet {count} user(s) hold that type; it is "
-        "reported as over-assigned."
+        + (
+            "reported as over-assigned."
+            if kinds.get(name, Kind.SEAT.value) == Kind.SEAT.value
+            else f"a{'n' if kinds.get(name) == Kind.ADDON.value else ''} "
+            f"{kinds.get(name)} licence, so it is not counted against the inventory."
+        )
         for name, count in missing.items()
     ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import math
 import random
@@ -28,6 +29,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 BASE_PATH = "/admin-provisioning"
+AUDIT_PATH = "/administration/audit/v1/audits"
+SCIM_PATH = "/udi/customers/0012J00042NkZQIQA3/scim/v2"
 RESOURCES = ("users", "sites", "addresses")
 CONTENT_TYPES = {
     "users": "application/vnd.users.v1+json",
@@ -62,6 +65,10 @@ class Tenant:
     users: list[dict[str, Any]]
     sites: list[dict[str, Any]]
     addresses: dict[str, dict[str, Any]]
+    #: Audit Records API records (``GET /administration/audit/v1/audits``), any order.
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    #: SCIM User resources (``GET /udi/customers/{id}/scim/v2/Users``).
+    scim_users: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,9 @@ class Fake8x8:
         random_5xx: float = 0.0,
         seed: int = 0,
         omit_last_scroll_id: bool = False,
+        list_without_service_info: bool = False,
+        scim_token: str = "scim_fake_token",
+        scim_max_count: int = 100,
         clock: Any = time.time,
     ) -> None:
         self.tenant = tenant
@@ -178,6 +188,12 @@ class Fake8x8:
         self.random_5xx = random_5xx
         self.rng = random.Random(seed)
         self.omit_last_scroll_id = omit_last_scroll_id
+        # 8x8: the list and single-user payloads "may be different" (S1): a list without
+        # serviceInfo, GET /users/{id} with it.
+        self.list_without_service_info = list_without_service_info
+        self.scim_token = scim_token
+        # A server may serve fewer than ``count`` per page (RFC 7644 allows it).
+        self.scim_max_count = scim_max_count
         self.hits: list[Hit] = []
         self.scrolls: dict[str, _Scroll] = {}
         self.lock = threading.Lock()
@@ -187,8 +203,15 @@ class Fake8x8:
     # -- lifecycle ------------------------------------------------------------------------
 
     @property
+    def scim_url(self) -> str:
+        """The SCIM base URL (Admin Console's "8x8 URL")."""
+        assert self._server is not None, "the fake is not started"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{SCIM_PATH}"
+
+    @property
     def url(self) -> str:
-        """The base URL, like https://api.8x8.com/admin-provisioning."""
+        """The base URL, like https://api.8x8.com/admin-provisioning (the Audit Records API
+        is served beside it, at /administration/audit/v1/audits, as on api.8x8.com)."""
         assert self._server is not None, "the fake is not started"
         return f"http://127.0.0.1:{self._server.server_address[1]}{BASE_PATH}"
 
@@ -236,6 +259,10 @@ class Fake8x8:
             return answer
 
     def _answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        if path == AUDIT_PATH:
+            return self._audit_answer(path, query, headers)
+        if path.startswith(SCIM_PATH):
+            return self._scim(path[len(SCIM_PATH) :], query, headers)
         if not path.startswith(BASE_PATH + "/"):
             return _json(404, problem(404, "Not Found", f"No route for {path}"))
         route = path[len(BASE_PATH) :]
@@ -260,6 +287,81 @@ class Fake8x8:
         answer.headers.update(limit_headers)
         answer.headers["x-response-id"] = secrets.token_hex(8)
         return answer
+
+    def _scim(self, route: str, query: dict[str, str], headers: Any) -> _Answer:
+        """SCIM 2.0 ``/Users``: bearer token, ``startIndex`` (1-based) + ``count`` paging,
+        RFC 7644 ListResponse and Error bodies."""
+        if headers.get("authorization") != f"Bearer {self.scim_token}":
+            return _json(401, _scim_error(401, "Authorization failure"))
+        answer = self._faulted("/Users", query, headers)
+        if answer is not None:
+            return answer
+        if route.rstrip("/") != "/Users":
+            return _json(404, _scim_error(404, f"No resource {route}"))
+        start, count = query.get("startIndex", "1"), query.get("count", "100")
+        if not (start.isdigit() and count.isdigit()) or int(start) < 1:
+            return _json(400, _scim_error(400, "startIndex and count must be positive"))
+        first, size = int(start), min(int(count), self.scim_max_count)
+        users = self.tenant.scim_users
+        page = users[first - 1 : first - 1 + size]
+        body = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": len(users),
+            "startIndex": first,
+            "itemsPerPage": len(page),
+            "Resources": page,
+        }
+        return _json(200, body, {"content-type": "application/scim+json"})
+
+    def _audit_answer(self, path: str, query: dict[str, str], headers: Any) -> _Answer:
+        """The Audit Records API: Spring-style errors, 31-day windows, scroll paging."""
+        if headers.get("x-api-key") != self.api_key:
+            return _spring(401, "Unauthorized", "Invalid API key", path)
+        admitted, limit_headers = self.limiter.admit()
+        if not admitted:
+            return _spring(429, "Too Many Requests", "Rate limit exceeded", path, limit_headers)
+        answer = self._faulted("/audits", query, headers) or self._audits(path, query)
+        answer.headers.update(limit_headers)
+        return answer
+
+    def _audits(self, path: str, query: dict[str, str]) -> _Answer:
+        for name in ("startTime", "endTime", "service"):
+            if not query.get(name):
+                return _spring(400, "Bad Request", f"Required parameter '{name}' is missing", path)
+        try:
+            start, end = (_instant(query[n]) for n in ("startTime", "endTime"))
+        except ValueError:
+            return _spring(400, "Bad Request", "startTime and endTime must be ISO 8601", path)
+        if end < start or end - start > 31 * 86400:
+            message = "startTime should be a maximum of 31 days before endTime"
+            return _spring(400, "Bad Request", message, path)
+        raw = query.get("size", "20")
+        if not raw.isdigit() or not 1 <= int(raw) <= 100:
+            return _spring(400, "Bad Request", "size must be between 1 and 100", path)
+        size = int(raw)
+        if "scrollId" in query:
+            scroll = self.scrolls.get(query["scrollId"])
+            if scroll is None:
+                return _spring(400, "Bad Request", "scrollId is invalid or expired", path)
+        else:
+            kinds = {t.strip().lower() for t in query.get("entityTypes", "").split(",") if t}
+            events = {t.strip().lower() for t in query.get("eventTypes", "").split(",") if t}
+            found = [
+                a
+                for a in self.tenant.audits
+                if a["service"] == query["service"]
+                and start <= _instant(a["auditTimestamp"]) <= end
+                and (not kinds or a["entityType"].lower() in kinds)
+                and (not events or a["eventType"].lower() in events)
+            ]
+            scroll = _Scroll(found, 0, size)
+        end_at = scroll.offset + scroll.size
+        next_id = None
+        if end_at < len(scroll.users):
+            next_id = secrets.token_urlsafe(12)
+            self.scrolls[next_id] = _Scroll(scroll.users, end_at, scroll.size)
+        meta = {"totalRecordCount": len(scroll.users), "scrollId": next_id}
+        return _json(200, {"meta": meta, "data": scroll.users[scroll.offset : end_at]})
 
     def _faulted(self, route: str, query: dict[str, str], headers: Any) -> _Answer | None:
         for fault in self.faults:
@@ -300,6 +402,14 @@ class Fake8x8:
         ctype = {"content-type": CONTENT_TYPES[resource]}
         if resource == "users" and route.rstrip("/") == "/users":
             answer = self._users(query)
+        elif resource == "users" and route.count("/") == 2:
+            wanted_id = unquote(route.split("/")[2])
+            found = [u for u in self.tenant.users if u["basicInfo"]["userId"] == wanted_id]
+            answer = (
+                _json(200, found[0])
+                if found
+                else _json(404, problem(404, "Not Found", "User not found"))
+            )
         elif resource == "sites" and route.rstrip("/") == "/sites":
             answer = self._sites(query)
         elif resource == "addresses" and route.count("/") == 2:
@@ -355,7 +465,10 @@ class Fake8x8:
             pagination["nextScrollId"] = scroll.next_id
         elif not self.omit_last_scroll_id:
             pagination["nextScrollId"] = None
-        return _json(200, {"data": scroll.users[scroll.offset : end], "pagination": pagination})
+        data = scroll.users[scroll.offset : end]
+        if self.list_without_service_info:
+            data = [{k: v for k, v in u.items() if k != "serviceInfo"} for u in data]
+        return _json(200, {"data": data, "pagination": pagination})
 
     def _sites(self, query: dict[str, str]) -> _Answer:
         size = self._page_size(query)
@@ -379,6 +492,34 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> _Ans
         json.dumps(body).encode(),
         {"content-type": "application/json", **(headers or {})},
     )
+
+
+def _scim_error(status: int, detail: str) -> dict[str, Any]:
+    return {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": str(status),
+        "detail": detail,
+    }
+
+
+def _spring(
+    status: int, error: str, message: str, path: str, headers: dict[str, str] | None = None
+) -> _Answer:
+    """The Audit Records API's error body (Spring Boot's default shape)."""
+    body = {
+        "timestamp": "2026-11-02T00:00:00.000+00:00",
+        "status": status,
+        "error": error,
+        "message": message,
+        "path": path,
+    }
+    return _json(status, body, headers)
+
+
+def _instant(text: str) -> float:
+    """Seconds since the epoch of an ISO 8601 time (Z or an offset; naive means UTC)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def _scroll_gone() -> _Answer:

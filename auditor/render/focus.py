@@ -42,7 +42,8 @@ def _service_states(report: Report) -> pd.Series:
 
 def focus_table(report: Report) -> pd.DataFrame:
     """The FOCUS rows, one per license type with licenses in the inventory."""
-    pools = report.pools[report.pools.total.gt(0)].reset_index(drop=True)
+    billed = report.pools.billed if "billed" in report.pools else True  # not the ANU pool
+    pools = report.pools[report.pools.total.gt(0) & billed].reset_index(drop=True)
     start, end = billing_period(report.as_of)
     price = pools.monthly_price
     cost = pools.monthly_cost.where(price.notna())

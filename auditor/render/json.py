@@ -16,7 +16,14 @@ import pyarrow.compute as pc
 from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS, money_table
 from auditor.chargeback import SITE_COLUMNS
 from auditor.ledger import LEDGER_COLUMNS
-from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report, StatementTotals
+from auditor.model import (
+    ALL_FINDING_COLUMNS,
+    POOL_COLUMNS,
+    POOL_JSON_EXTRA,
+    Bridge,
+    Report,
+    StatementTotals,
+)
 from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.terms import (
     LEDGER_TERM_COLUMNS,
@@ -194,8 +201,9 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
             "findings_by_severity": dict(s.findings_by_severity),
             "suppressed_findings": s.suppressed_findings,
             "monthly_overbilled": s.monthly_overbilled,
+            "unknown_status_users": s.unknown_status_users,
         },
-        "licenses": _records(report.pools, POOL_COLUMNS),
+        "licenses": _records(report.pools, (*POOL_COLUMNS, *POOL_JSON_EXTRA)),
         "findings": _records(report.findings, ALL_FINDING_COLUMNS),
         "ledger": ledger_records(report.ledger) if ledger else [],
         "bridge": bridge_dict(report.bridge),

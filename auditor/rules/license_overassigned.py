@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor.model import Settings, Severity, Snapshot
+from auditor.model import Kind, Settings, Severity, Snapshot
 from auditor.rules._base import isolate, money, needs_holdings, results, rule
 
 RULE_ID = "license-overassigned"
@@ -28,7 +28,12 @@ RULE_ID = "license-overassigned"
 def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     """One finding per type whose holders (users' view) exceed its total (inventory's view)."""
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
-    pools = snapshot.pools.set_index("license_type")
+    pools = snapshot.pools.groupby("license_type")[["total"]].sum()
+    # A number licence or add-on the inventory does not list is missing from the copy of the
+    # Licenses page, not over-assigned: only seats (and listed types) are compared.
+    kinds = snapshot.types.set_index("license_type").kind
+    kind = kinds[~kinds.index.duplicated()].reindex(holders.index).fillna(Kind.SEAT.value)
+    holders = holders[holders.index.isin(pools.index) | kind.eq(Kind.SEAT.value).to_numpy()]
     table = pd.concat([holders, pools.total], axis=1).fillna(0).astype("int64")
     table = table.join(snapshot.types.set_index("license_type")[["price_cents"]])
     hits = table[table.holders.gt(table.total)].reset_index(names="license_type")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from auditor import ledger
+from auditor.frames import member
+from auditor.known import CC_LICENSE, CC_POOL
 from auditor.ledger import Disposition
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import (
@@ -45,14 +48,21 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     total = rows.groupby("license_type").size()
     # A seat a spare allowance keeps is unassigned on purpose: not waste, so not here.
     idle = rows[rows.disposition.eq(Disposition.UNASSIGNED.value) & rows.waste]
-    hits = idle.groupby("license_type").agg(
-        unassigned=("seat_id", "size"), price_cents=("price_cents", "first"), kind=("kind", "first")
+    priced = idle.assign(_unpriced=idle.price_cents.isna())
+    hits = priced.groupby("license_type").agg(
+        unassigned=("seat_id", "size"),
+        price_cents=("price_cents", "first"),
+        prices=("price_cents", "nunique"),
+        cost_cents=("price_cents", "sum"),
+        unpriced=("_unpriced", "any"),
+        kind=("kind", "first"),
     )
     hits = hits.reset_index()
     hits["total"] = hits.license_type.map(total).astype("int64")
-    price = hits.price_cents.astype("Int64")
-    known = price.notna()
-    cost = (hits.unassigned * price).astype("Int64")
+    known = ~hits.unpriced.astype(bool)
+    # Prices may differ per country: the cost is the seats' own prices summed.
+    price = hits.price_cents.astype("Int64").where(hits.prices.le(1) & known)
+    cost = hits.cost_cents.astype("Int64").where(known)
     currency = snapshot.currency
     count = plural(hits.unassigned, "license")
     shown = isolate(hits.license_type)
@@ -64,7 +74,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         + " "
         + shown
         + " licenses are unassigned; each is billed at "
-        + money(price, currency)
+        + money(price, currency).where(price.notna() | ~known, "its country's price")
         + " a month ("
         + money(cost, currency)
         + " in all) until it is cancelled."
@@ -75,6 +85,11 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         verb = pd.Series("are", index=kept.index).where(kept.ne(1), "is")
         note = " " + kept.astype(str) + " more " + verb + " kept as spares (the spare allowance)."
         hits["detail"] = hits.detail + note.where(kept.gt(0), "")
+    licences, pool = ledger.roles(snapshot, CC_LICENSE), ledger.roles(snapshot, CC_POOL)
+    cc = member(hits.license_type, licences)
+    if cc.any():  # say why: the waste of 8x8's Contact Center pools is not where it shows
+        why = ledger.cc_sentence(ledger.cc_seats_in_use(snapshot), licences, pool)
+        hits.loc[cc, "detail"] = hits.detail[cc] + " " + why
     hits["recommendation"] = (
         "Give these to users who need a seat before buying more, and file a partial "
         "cancellation request with 8x8 for the rest (30 days' notice)."

@@ -22,6 +22,7 @@ refuses 1000 as a page size, the run falls back to 100 once, for users and sites
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +31,7 @@ from urllib.parse import quote
 import httpx
 
 from auditor.errors import SourceError
-from auditor.sources import mapping
+from auditor.sources import audit_records, mapping
 from auditor.sources.apikey import ApiKey
 from auditor.sources.base import Collected, CollectStats
 from auditor.sources.client import ApiClient, ApiError
@@ -44,6 +45,10 @@ STUCK_PAGES = 3
 #: Rate limits, backoff and timeout used unless a caller passes its own (looked up at call
 #: time, so tests can shorten every wait of a command-line run).
 CLIENT_LIMITS = DOCUMENTED
+#: Users without serviceInfo in the list fetched one by one to compare the payloads.
+SAMPLE = 3
+#: Users named one by one in the status warnings before the rest are counted.
+MAX_NAMED = 20
 CLIENT_TIMEOUT = 30.0
 
 Progress = Callable[[CollectStats], None]
@@ -70,6 +75,7 @@ class AdminApiSource:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         progress: Progress | None = None,
+        audit_days: int | None = None,
     ) -> None:
         if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, not {page_size}")
@@ -86,22 +92,30 @@ class AdminApiSource:
             "sleep": sleep,
         }
         self._key = api_key
+        #: Days of Audit Records to read for deactivation times; None reads none.
+        self.audit_days = audit_days
 
     def collect(self) -> Collected:
         """Every user and site of the tenant, or a SourceError: never part of them."""
         start = self._clock()
+        self.warnings: list[str] = []
+        self._bare: list[str] = []
         with ApiClient(
             self.base_url, self._key, stats=self.stats, on_wait=self._waiting, **self._client_args
         ) as client:
             self._client = client
             users = self._users()
+            self._check_list_payload()
             sites = self._sites()
+        if self.audit_days is not None:
+            self._deactivation_times(users, self.audit_days)
         self._report()
         self.stats.elapsed_seconds = self._clock() - start
         return Collected(
             users=mapping.frame(users, mapping.USER_COLUMNS),
             sites=mapping.frame(sites, mapping.SITE_COLUMNS),
             stats=self.stats,
+            warnings=(*self._status_warnings(users, f"{self.base_url}/users"), *self.warnings),
         )
 
     # -- progress -------------------------------------------------------------------------
@@ -148,6 +162,7 @@ class AdminApiSource:
     def _scroll_users(self) -> list[dict[str, str]]:
         """One complete users listing, deduplicated by user id."""
         self.stats.users = self.stats.duplicates_dropped = 0
+        self._bare = []
         rows: dict[str, dict[str, str]] = {}
         url = f"{self.base_url}/users"
         page = self._first_page("/users", "users", {})
@@ -162,6 +177,8 @@ class AdminApiSource:
                     self.stats.duplicates_dropped += 1
                     continue
                 rows[row["user_id"]] = row
+                if len(self._bare) < SAMPLE and not isinstance(record.get("serviceInfo"), dict):
+                    self._bare.append(row["user_id"])
             self.stats.users = len(rows)
             self._report()
             pagination = page.get("pagination")
@@ -192,6 +209,61 @@ class AdminApiSource:
                     "to the server."
                 ) from exc
             raise
+
+    def _deactivation_times(self, users: list[dict[str, str]], days: int) -> None:
+        """Each INACTIVE user's ``deactivated_at`` from the Audit Records API, where found."""
+        now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        with ApiClient(
+            audit_records.audit_base(self.base_url),
+            self._key,
+            stats=self.stats,
+            on_wait=self._waiting,
+            **self._client_args,
+        ) as client:  # another API: its own pacing, same documented limits
+            found, pages = audit_records.deactivations(client, now=now, days=days)
+        self.stats.audit_pages = pages
+        for row in users:
+            if row["status"] == "INACTIVE" and row["user_id"] in found:
+                row["deactivated_at"] = found[row["user_id"]]
+                self.stats.deactivation_times += 1
+
+    def _check_list_payload(self) -> None:
+        """Fetch a few users the list gave no ``serviceInfo`` one by one, and compare.
+
+        8x8 warns that the list and single-user payloads "may be different"; if the single
+        user has licenses or extensions the list left out, users.csv under-reports who holds
+        what, and every report must say so.
+        """
+        missing = []
+        for user_id in self._bare:
+            path = f"/users/{quote(user_id, safe='')}"
+            one = self._client.get_json(path, "users")
+            record = one.get("data") if isinstance(one.get("data"), dict) else one
+            info = mapping.dig(record, "serviceInfo")
+            if isinstance(info, dict) and (info.get("licenses") or info.get("extensions")):
+                missing.append(user_id)
+        if missing:
+            self.warnings.append(
+                f"GET {self.base_url}/users listed users without serviceInfo, but GET "
+                f"/users/{{id}} gives {len(missing)} of the {len(self._bare)} checked "
+                f"licenses or extensions (first: {missing[0]}); users.csv's licenses, "
+                "extensions and phone numbers are incomplete, so use the per-license "
+                "licenses.csv's assigned_to for who holds what."
+            )
+
+    @staticmethod
+    def _status_warnings(rows: list[dict[str, str]], url: str) -> list[str]:
+        """One warning per user whose status the API did not give as ACTIVE or INACTIVE."""
+        odd = [r for r in rows if r["status"] == mapping.UNKNOWN]
+        said = [
+            f"GET {url} gave user {r['user_id']} ({r['email'] or 'no email'}) no basicInfo.status "
+            "of ACTIVE or INACTIVE; kept with status UNKNOWN, in neither the active nor the "
+            "inactive checks."
+            for r in odd[:MAX_NAMED]
+        ]
+        if len(odd) > MAX_NAMED:
+            said.append(f"... and {len(odd) - MAX_NAMED} more user(s) with status UNKNOWN.")
+        return said
 
     def _sites(self) -> list[dict[str, str]]:
         url = f"{self.base_url}/sites"
@@ -268,16 +340,11 @@ def _data(page: dict[str, Any], url: str) -> list[dict[str, Any]]:
 def _require_fields(row: dict[str, str], url: str) -> None:
     """A user the audit cannot judge ends the collection: a snapshot must never be wrong.
 
-    8x8 documents every user as having an id, a status of ACTIVE or INACTIVE, and one site;
-    a record without them is a broken page, not a user to skip.
+    8x8 documents every user as having an id and one site; a record without them is a broken
+    page, not a user to skip. (A null status, which the schema allows, is kept as UNKNOWN.)
     """
     if not row["user_id"]:
         raise SourceError(f"GET {url} listed a user without basicInfo.userId.")
-    if row["status"] not in ("ACTIVE", "INACTIVE"):
-        raise SourceError(
-            f"GET {url} listed user {row['user_id']} with basicInfo.status "
-            f"{row['status'] or 'missing'} (expected ACTIVE or INACTIVE); no snapshot was written."
-        )
     if not row["site"]:
         raise SourceError(
             f"GET {url} listed user {row['user_id']} without basicInfo.site; no snapshot was "

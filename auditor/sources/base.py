@@ -35,6 +35,9 @@ class CollectStats:
     duplicates_dropped: int = 0
     page_size: int = 0
     elapsed_seconds: float = 0.0
+    #: Audit Records pages read, and INACTIVE users given a deactivation time from them.
+    audit_pages: int = 0
+    deactivation_times: int = 0
 
     def as_dict(self) -> dict[str, int | float]:
         """The figures as plain JSON values, seconds rounded to milliseconds."""
@@ -51,6 +54,10 @@ class Collected:
     users: pd.DataFrame
     sites: pd.DataFrame
     stats: CollectStats
+    #: What the collection kept but doubts (a user with no status...), for every report.
+    warnings: tuple[str, ...] = ()
+    #: False when the source knows no sites (SCIM): the folder's own sites.csv is kept.
+    has_sites: bool = True
 
 
 class Source(Protocol):

@@ -29,6 +29,8 @@ PRODUCTS = {
     "users": '"UC & CC User Admin"',
     "sites": '"UC Site Admin"',
     "addresses": '"UC Site Admin"',
+    "audits": '"Audit Records"',
+    "scim": "SCIM",
 }
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 
@@ -67,6 +69,9 @@ def _problem_text(problem: Mapping[str, Any], *, with_fields: bool = False) -> s
     detail = problem.get("detail")
     if isinstance(detail, str) and detail.strip():
         parts.insert(0, detail.strip())
+    message = problem.get("message")  # the Audit Records API answers Spring-style errors
+    if not parts and isinstance(message, str) and message.strip():
+        parts.append(message.strip())
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -92,8 +97,12 @@ class ApiClient:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         on_wait: Callable[[], None] | None = None,
+        bearer: bool = False,
+        key_hint: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        #: Where a refused credential came from, for the 401 sentence.
+        self._key_hint = key_hint or f"{ENV_VAR} or the --api-key-file"
         self._key = api_key
         self._stats = stats
         self._sleep = sleep
@@ -104,7 +113,13 @@ class ApiClient:
             base_url=self.base_url,
             transport=transport,
             timeout=httpx.Timeout(timeout),
-            headers={"x-api-key": api_key.reveal(), "user-agent": f"seat-auditor/{__version__}"},
+            headers={
+                # SCIM takes the token as a bearer; the Administration APIs as x-api-key.
+                ("authorization" if bearer else "x-api-key"): (
+                    f"Bearer {api_key.reveal()}" if bearer else api_key.reveal()
+                ),
+                "user-agent": f"seat-auditor/{__version__}",
+            },
             follow_redirects=False,
         )
 
@@ -124,11 +139,17 @@ class ApiClient:
         return httpx.URL(self.base_url).host or self.base_url
 
     def get_json(
-        self, path: str, resource: str, params: Mapping[str, str | int] | None = None
+        self,
+        path: str,
+        resource: str,
+        params: Mapping[str, str | int] | None = None,
+        *,
+        accept: str | None = None,
     ) -> dict[str, Any]:
-        """GET ``path`` as ``application/vnd.<resource>.v1+json``; the decoded JSON object."""
+        """GET ``path`` as ``application/vnd.<resource>.v1+json`` (or ``accept``, for APIs
+        outside the versioned Administration suite); the decoded JSON object."""
         url = f"{self.base_url}{path}"
-        headers = {"accept": f"application/vnd.{resource}.v1+json"}
+        headers = {"accept": accept or f"application/vnd.{resource}.v1+json"}
         failures = 0
         while True:
             self.pacer.before_request()
@@ -199,10 +220,7 @@ class ApiClient:
                 "API key, try again later"
             )
         elif status == 401:
-            cause = (
-                f"the API key was refused (wrong, revoked or expired); check {ENV_VAR} "
-                "or the --api-key-file"
-            )
+            cause = f"the API key was refused (wrong, revoked or expired); check {self._key_hint}"
         elif status == 403:
             product = PRODUCTS.get(resource, "the right")
             cause = (

@@ -17,6 +17,9 @@ from auditor.tables import SITES, USERS
 from auditor.text import readable
 
 USER_COLUMNS = tuple(c.name for c in USERS.columns)
+#: The statuses 8x8 documents; anything else (null included) is written as UNKNOWN.
+STATUSES = ("ACTIVE", "INACTIVE")
+UNKNOWN = "UNKNOWN"
 SITE_COLUMNS = ("site_id", "name", "street", "city", "state", "postal", "country")
 assert set(SITE_COLUMNS) == {c.name for c in SITES.columns}
 
@@ -63,8 +66,9 @@ def user_row(user: Mapping[str, Any]) -> dict[str, str]:
     basic = dig(user, "basicInfo")
     licenses = _items(dig(user, "serviceInfo", "licenses"))
     extensions = _items(dig(user, "serviceInfo", "extensions"))
-    first = extensions[0] if extensions else {}
+    first = main_extension(extensions)
     status = text(dig(basic, "status")).upper()
+    status = status if status in STATUSES else UNKNOWN
     return {
         "user_id": text(dig(basic, "userId")),
         "email": text(dig(basic, "primaryEmail")),
@@ -76,7 +80,7 @@ def user_row(user: Mapping[str, Any]) -> dict[str, str]:
         "licenses": _joined(text(item.get("name")) for item in licenses),
         "license_ids": _joined(text(item.get("id")) for item in licenses),
         "extension": text(first.get("extensionNumber")),
-        "phone_number": text(first.get("primaryPhoneNumber")),
+        "phone_number": phone(first),
         "department": text(dig(user, "directoryInfo", "department")),
         "created_at": text(dig(basic, "createdTime")),
         "last_updated_at": text(dig(basic, "lastUpdatedTime")),
@@ -84,6 +88,25 @@ def user_row(user: Mapping[str, Any]) -> dict[str, str]:
         "deactivated_at": "",
         "scim_provider": text(dig(basic, "scimProvider")),
     }
+
+
+def phone(extension: Mapping[str, Any]) -> str:
+    """An extension's number: its primary one, else the first of its ``phoneNumbers``."""
+    primary = text(extension.get("primaryPhoneNumber"))
+    numbers = (text(n.get("phoneNumber")) for n in _items(extension.get("phoneNumbers")))
+    return primary or next((n for n in numbers if n), "")
+
+
+def main_extension(extensions: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The extension that says who the user is: a UC one with a number, else any with a
+    number, else a UC one, else the first. A contact-centre (CC) extension listed first must
+    not hide the user's phone number."""
+
+    def rank(item: tuple[int, Mapping[str, Any]]) -> tuple[bool, bool, int]:
+        i, ext = item
+        return (not phone(ext), text(ext.get("extensionType")).upper() != "UC", i)
+
+    return min(enumerate(extensions), key=rank)[1] if extensions else {}
 
 
 def street(address: Mapping[str, Any]) -> str:

@@ -53,6 +53,8 @@ def test_tiny_report_validates_and_carries_every_contract_key(
         "monthly_price": 24.0,
         "monthly_cost": 72.0,
         "monthly_waste": 48.0,
+        "billed": True,  # False only for 8x8's Additional Named User pool
+        "country": "US",  # the service addresses' country
     }
 
 
