@@ -356,3 +356,18 @@ def test_the_bill_section_reconciles_the_demo_statement(browser: Browser, demo_p
     for rule in ("billed-over-inventory", "price-above-contract", "tax-outside-service-states"):
         assert page.locator(f'#findings-table tbody tr[data-rule="{rule}"]').count() == 1, rule
     seen.page.close()
+
+
+def test_the_money_cards_show_the_claim_and_the_saving_by_timing(
+    browser: Browser, demo_page: Path, contract_page: Path
+) -> None:
+    plain = visit(browser, demo_page).page
+    assert plain.locator("#overbilled-card").inner_text() == "USD 170.60"
+    assert plain.locator("#monthly-waste").inner_text() == "USD 1,476.00"  # not in the waste
+    assert plain.locator("#saving-split").count() == 0  # no contract: the plain notice date
+    plain.close()
+    page = visit(browser, contract_page).page
+    split = page.locator("#saving-split").inner_text()
+    assert "USD 238.00 once notice is given now (after USD 350.00 of buy-out fees)" in split
+    assert "USD 804.00 from each type's renewal" in split
+    page.close()

@@ -13,6 +13,7 @@ from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS
 from auditor.model import Report
 from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
+from auditor.render.xlsx.summary import OPEN_WASTE, OVERBILLED
 from tests.conftest import DEMO, audit
 
 MONEY = '"USD" #,##0.00'
@@ -82,3 +83,25 @@ def test_no_statement_means_no_bill_sheets(tiny_dir: Path, tmp_path: Path) -> No
     names = openpyxl.load_workbook(path).sheetnames
     assert "Statement" not in names
     assert "Credits" not in names
+
+
+def test_the_summary_shows_the_credit_to_claim_beside_the_waste(
+    demo: Report, demo_wb: Workbook
+) -> None:
+    rows = {
+        label_cell.value: value_cell
+        for label_cell, value_cell in demo_wb["Summary"].iter_rows(min_row=2, max_col=2)
+    }
+    claim = rows[OVERBILLED]
+    assert claim.value == demo.summary.monthly_overbilled == 170.6
+    assert claim.number_format == MONEY
+    credits = sum(float(str(r[label("claim")] or 0)) for r in _rows(demo_wb, "Credits"))
+    assert round(credits * 100) == round(claim.value * 100)  # the Credits lines add up to it
+    assert rows[OPEN_WASTE].value == 1476.0  # the waste is unchanged: the claim is not in it
+
+
+def test_no_statement_no_claim_row(tmp_path: Path, tiny_dir: Path) -> None:
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(audit(tiny_dir, dt.date(2026, 11, 1)), path)
+    labels = [c.value for c in openpyxl.load_workbook(path)["Summary"]["A"]]
+    assert OVERBILLED not in labels

@@ -80,6 +80,8 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         ("Tenant", report.tenant, None),
         ("As of", report.as_of, None),
         *bridge_rows(report, money),
+        # the bill's claim sits beside the waste, never inside it (Statement, Credits sheets)
+        *([(OVERBILLED, s.monthly_overbilled, money)] if s.monthly_overbilled is not None else []),
         ("Seats paid for", s.seats_total, None),
         ("Seats assigned (deactivated holders too)", s.seats_assigned, None),
         ("Seats unassigned", s.seats_unassigned, None),
@@ -127,6 +129,7 @@ ANNUAL_WASTE: Final = "Annual waste (open waste x 12)"
 SAVING: Final = "Monthly saving if the plan is filed (cancel + reclaim then cancel)"
 ANNUAL_SAVING: Final = "Annual saving if the plan is filed"
 UNPRICED: Final = "Seats of unknown price (in none of these sums)"
+OVERBILLED: Final = "Overbilled: a credit to claim from 8x8 (Credits sheet; not in the waste)"
 #: The label of a chart row: this, then the license type.
 WASTE_BY_TYPE: Final = "Monthly waste: "
 
