@@ -157,11 +157,12 @@ def recorded(report: Report, path: Path, waste_rules: set[str]) -> Iterator[Repo
     the block ends normally, so a failed or killed render leaves the history as it was.
     """
     with open_history(path) as history:
-        others = [t for t in history.tenants() if t != report.tenant]
+        known = history.tenants()
+        others = [t for t in known if t != report.tenant]
         previous = history.previous(report.tenant, report.as_of)
         report = compare(report, previous, waste_rules)
         notes = []
-        if others and report.tenant not in history.tenants():
+        if others and report.tenant not in known:
             notes.append(_new_tenant(report.tenant, others, path))
         replaced = history.record(report)
         if replaced:

@@ -30,7 +30,14 @@ from auditor.errors import AuditorError, InputError, UsageError
 from auditor.gates import crossed, notice_crossed
 from auditor.history_view import run_history
 from auditor.model import Report, Severity
-from auditor.options import DEFAULT_HISTORY_TEXT, HISTORY_ENV, AuditOptions, choose_history, resolve
+from auditor.options import (
+    DEFAULT_HISTORY_TEXT,
+    HISTORY_ENV,
+    AuditOptions,
+    choose_history,
+    demo_history,
+    resolve,
+)
 from auditor.pipeline import AuditResult, CollectResult, audit_api, audit_folder, collect_folder
 from auditor.progress import ProgressLine
 from auditor.rules._base import money_text
@@ -44,11 +51,6 @@ def demo_out() -> Path:
     """Where ``auditor demo`` writes when not told: the user's data folder, not the folder
     the command runs in (a demo run from anywhere leaves nothing there)."""
     return platformdirs.user_data_path("seat-auditor") / "demo"
-
-
-def demo_history() -> Path:
-    """The demo's own history, apart from the user's audits."""
-    return platformdirs.user_state_path("seat-auditor") / "demo-history.sqlite"
 
 
 def _options(config: Config | None, flags: dict[str, Any]) -> AuditOptions:

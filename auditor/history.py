@@ -146,7 +146,7 @@ class History:
         """
         s = report.summary
         findings = report.findings
-        settings = report.settings.as_dict()
+        settings = json.dumps(report.settings.as_dict(), sort_keys=True, default=str)
         before = self._db.execute(
             "SELECT generated_at, settings FROM runs WHERE tenant = ? AND as_of = ?",
             (report.tenant, report.as_of.isoformat()),
@@ -181,7 +181,7 @@ class History:
                 None if saving is None else round(saving * 100),
                 len(findings),
                 int(findings.suppressed.sum()) if "suppressed" in findings else 0,
-                json.dumps(settings, sort_keys=True, default=str),
+                settings,
                 None if overbilled is None else round(overbilled * 100),
                 None if credit is None else round(credit * 100),
             ),
@@ -248,14 +248,12 @@ class History:
         return pd.read_sql_query(query + " ORDER BY tenant, as_of", self._db, params=params)
 
 
-def _replaced(
-    report: Report, generated_at: str, recorded: str | None, settings: dict[str, object]
-) -> str | None:
-    """What a re-run replaced, when its settings differ from this run's; else None."""
+def _replaced(report: Report, generated_at: str, recorded: str | None, settings: str) -> str | None:
+    """What a re-run replaced, when its settings (both as the JSON text stored) differ from
+    this run's; else None."""
     if recorded is None:
         return None
-    earlier = json.loads(recorded)
-    now = json.loads(json.dumps(settings, sort_keys=True, default=str))
+    earlier, now = json.loads(recorded), json.loads(settings)
     changed = [k for k in sorted(now) if earlier.get(k) != now[k]]
     if not changed:
         return None

@@ -38,6 +38,11 @@ def default_history() -> Path:
     return platformdirs.user_state_path("seat-auditor") / "history.sqlite"
 
 
+def demo_history() -> Path:
+    """The demo's own history, beside :func:`default_history` and apart from real audits."""
+    return default_history().with_name("demo-history.sqlite")
+
+
 @dataclass(frozen=True)
 class HistoryChoice:
     """The history file an audit uses, and a note when it was found rather than chosen."""

@@ -203,8 +203,9 @@ def email_domain(users: pd.DataFrame) -> str | None:
     """
     if "email" not in users:
         return None
-    domains = users.email.astype(str).str.rpartition("@")[2].str.strip().str.lower()
-    domains = domains[users.email.astype(str).str.contains("@", regex=False) & domains.ne("")]
+    emails = users.email.astype(str)
+    domains = emails.str.rpartition("@")[2].str.strip().str.lower()
+    domains = domains[emails.str.contains("@", regex=False) & domains.ne("")]
     if domains.empty:
         return None
     counts = domains.value_counts()

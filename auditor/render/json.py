@@ -344,7 +344,6 @@ def write_json(report: Report, path: Path) -> None:
     columns to the file (:func:`ledger_lines`), never through a dict per seat.
     """
     data = report_dict(report, ledger=False)
-    data["ledger"] = None  # its place in the key order; written from the lines below
     with path.open("w", encoding="utf-8") as handle:
         handle.write("{\n")
         for position, (key, text) in enumerate(_parts(data)):
