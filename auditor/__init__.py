@@ -11,15 +11,12 @@ any of the formats, and ``audit_folder`` does all three with the history, as the
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-# After __version__: the modules below read it when they are imported.
 from auditor.data import demo_tenant
-from auditor.engine import run
-from auditor.options import AuditOptions
+from auditor.engine.run import run
 from auditor.pipeline import audit_folder, collect_folder
 from auditor.render import write_reports
-from auditor.snapshot import load
+from auditor.settings.options import AuditOptions
+from auditor.snapshot.load import load
 
 __all__ = [
     "AuditOptions",

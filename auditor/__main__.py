@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from auditor.cli import main
+from auditor.cli.main import main
 
 sys.exit(main())

@@ -96,6 +96,11 @@ class Ledger:
 
     rows: pd.DataFrame
     disagreements: pd.DataFrame
+    #: The license types whose pools are 8x8's Contact Center licenses (role ``cc-license``).
+    cc_license_types: frozenset[str] = frozenset()
+    #: Why the Contact Center pools are counted as they are, when the inventory has one;
+    #: worked out once with the ledger, read by the reports and the unassigned-seats rule.
+    cc_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,10 @@ class Snapshot:
     #: The seat ledger for one audit's settings: built by the engine before any rule runs,
     #: None on a snapshot straight from the loader.
     ledger: Ledger | None = field(default=None, repr=False)
+    #: The statement reconciled with the ledger per license type (``BILL_COLUMNS`` in
+    #: :mod:`auditor.engine.bill`): built by the engine with the ledger, read by the bill rules
+    #: and the reports; None on a snapshot straight from the loader.
+    bill: pd.DataFrame | None = field(default=None, repr=False)
     #: contract.csv's terms (``CONTRACT_COLUMNS`` in :mod:`auditor.contract`), or None.
     contract: pd.DataFrame | None = field(default=None, repr=False)
     #: 8x8's monthly statement, one row per bill line (see :mod:`auditor.statement`), or
@@ -363,3 +372,18 @@ class Report:
     bill: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: Each open over-billing finding as a credit request line (see auditor.bill.credits).
     credits: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A finding a person has decided to accept for now: who, why, and until when."""
+
+    rule: str
+    entity: str  # an entity id, or a glob such as "svc-*"
+    reason: str
+    owner: str
+    expires: dt.date | None = None
+
+    def active(self, as_of: dt.date) -> bool:
+        """Whether it still applies on ``as_of`` (it applies through its expiry date)."""
+        return self.expires is None or as_of <= self.expires

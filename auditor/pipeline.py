@@ -17,17 +17,17 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from auditor import __version__
-from auditor.changes import recorded
-from auditor.engine import run
+from auditor.engine.run import run
+from auditor.engine.suppress import check_rules
+from auditor.history.changes import recorded
 from auditor.model import Report, Settings
-from auditor.options import AuditOptions
 from auditor.render import remove_stale, write_reports
 from auditor.rules._base import discover
-from auditor.snapshot import load
-from auditor.snapshot_io import check_target, save
+from auditor.settings.options import AuditOptions
+from auditor.snapshot.load import load
+from auditor.snapshot.save import check_target, save
 from auditor.sources.base import Collected, Source
-from auditor.suppress import check_rules
+from auditor.version import __version__
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from auditor.engine import run
+from auditor.engine.run import run
 from auditor.model import Settings
 from auditor.render import RENDERERS
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 
 
 def stages(snapshot_dir: Path, out: Path) -> dict[str, float]:

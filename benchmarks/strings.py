@@ -21,10 +21,10 @@ import pandas as pd
 def main(snapshot: Path, storage: str) -> None:
     pd.set_option("mode.string_storage", storage)
     # imported after the option, so every frame the audit builds uses that storage
-    from auditor.engine import run
+    from auditor.engine.run import run
     from auditor.model import Settings
     from auditor.render.json import write_json
-    from auditor.snapshot import load
+    from auditor.snapshot.load import load
 
     start = time.perf_counter()
     tenant = load(snapshot)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
+from auditor.settings.options import AuditOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from auditor.engine import run
+from auditor.engine.run import run
 from auditor.model import Report, Settings
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The demo tenant, shipped in the package (auditor/data/demo).

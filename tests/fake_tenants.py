@@ -7,9 +7,9 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from auditor import normalize as norm
-from auditor.csvio import read_table
-from auditor.tables import SITES, USERS
+from auditor.snapshot import normalize as norm
+from auditor.snapshot.csvio import read_table
+from auditor.snapshot.tables import SITES, USERS
 from tests.fake8x8 import Tenant
 
 CUSTOMER_ID = "0012J00042NkZQIQA3"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.address import Address, parse_line
+from auditor.snapshot.address import Address, parse_line
 from tests.conftest import SITES, TenantFactory, audit, ids, unit, user
 
 DISPLAY_FORM = "7 W 34TH ST, 613, New York NY, 10001"

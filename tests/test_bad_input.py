@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.errors import InputError
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import PRICES, SITES, TenantFactory, audit, unit, user, write_csv
 
 USERS_CSV = "user_id,email,status,site,licenses\nu1,a@x.com,ACTIVE,sf,X2\n"

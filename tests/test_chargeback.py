@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from auditor.chargeback import NO_SITE, SITE_COLUMNS
+from auditor.engine.chargeback import NO_SITE, SITE_COLUMNS
 from auditor.model import Report
 from tests.conftest import DEMO, SITES, TenantFactory, audit, unit, user
 

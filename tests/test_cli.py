@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.render import RENDERERS, Renderer
 from tests.conftest import FIXTURES
 

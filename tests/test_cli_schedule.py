@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.conftest import FIXTURES
 
 

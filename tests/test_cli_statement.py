@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.conftest import DEMO, FIXTURES
 from tests.fake8x8 import Fake8x8
 from tests.fake_tenants import tenant_from_snapshot

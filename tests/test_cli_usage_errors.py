@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 
 CASES = [
     (["audit", "--out", "o", "--as-of", "2026-02-30"],

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import Suppression, load_config
 from auditor.errors import InputError
-from auditor.model import Severity
+from auditor.model import Severity, Suppression
+from auditor.settings.config import load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -16,12 +16,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from auditor import cli
-from auditor.engine import run as run_engine
-from auditor.history import MIGRATIONS
+from auditor.cli import main as cli
+from auditor.engine.run import run as run_engine
+from auditor.engine.terms import Term, renewal
+from auditor.history.store import MIGRATIONS
 from auditor.model import Report, Settings
-from auditor.snapshot import load
-from auditor.terms import Term, renewal
+from auditor.snapshot.load import load
 from tests.conftest import DEMO, FIXTURES, NOW, ROOT, SCHEMA_FILE
 from tests.test_ledger import LEDGER_CHECK
 

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from auditor.engine import run
+from auditor.engine.run import run
 from auditor.model import Settings
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import DEMO, FIXTURES, NOW, audit, ids
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import PRICES, SITES, unit, write_csv
 
 SITE_EXT = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"

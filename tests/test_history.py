@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.changes import CHANGE_COLUMNS, change_table, recorded
-from auditor.engine import run
+from auditor.engine.run import run
 from auditor.errors import InputError
-from auditor.history import SCHEMA_VERSION, open_history, read_history
+from auditor.history.changes import CHANGE_COLUMNS, change_table, recorded
+from auditor.history.store import SCHEMA_VERSION, open_history, read_history
 from auditor.model import Report, Settings
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import NOW, TenantFactory, unit, user
 
 WASTE = {"unassigned-billed-seats", "stale-deactivated-user"}
@@ -113,10 +113,10 @@ KILLER = textwrap.dedent(
     """
     import datetime as dt, os, signal, sys
     from pathlib import Path
-    from auditor.changes import recorded
-    from auditor.engine import run
+    from auditor.history.changes import recorded
+    from auditor.engine.run import run
     from auditor.model import Settings
-    from auditor.snapshot import load
+    from auditor.snapshot.load import load
     report = run(load(Path(sys.argv[1])), Settings(as_of=dt.date(2026, 11, 1)), tenant="Acme",
                  generated_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     with recorded(report, Path(sys.argv[2]), set()):
@@ -145,10 +145,10 @@ RACER = textwrap.dedent(
     """
     import datetime as dt, sys
     from pathlib import Path
-    from auditor.changes import recorded
-    from auditor.engine import run
+    from auditor.history.changes import recorded
+    from auditor.engine.run import run
     from auditor.model import Settings
-    from auditor.snapshot import load
+    from auditor.snapshot.load import load
     day = dt.date.fromisoformat(sys.argv[3])
     for month in range(1, 7):
         report = run(load(Path(sys.argv[1])), Settings(as_of=day.replace(month=month)),

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from auditor.history import MIGRATIONS, open_history
-from auditor.history_view import run_history
-from auditor.options import AuditOptions
+from auditor.history.listing import run_history
+from auditor.history.store import MIGRATIONS, open_history
 from auditor.pipeline import AuditResult, audit_folder
+from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
-from auditor.options import HISTORY_ENV, LEGACY_HISTORY, choose_history, default_history
+from auditor.cli import main as cli
+from auditor.settings.options import HISTORY_ENV, LEGACY_HISTORY, choose_history, default_history
 
 
 def _tenants(history: Path) -> list[str]:

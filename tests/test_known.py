@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor import known
 from auditor.model import Kind
+from auditor.snapshot import known
 from tests.conftest import PRICES, ROOT, audit, ids, unit, user
 
 DID = "DID"

@@ -17,7 +17,7 @@ import pytest
 from auditor.errors import InputError
 from auditor.model import Report
 from auditor.render.json import report_dict
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import FIXTURES, ROOT, TenantFactory, audit, unit, user, write_csv
 
 #: The ledger's invariants as a script: the shared copy beside the checkout where there is one

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.model import Report
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from tests.conftest import PRICES, SITES, TenantFactory, audit, unit, user
 
 CONTACT = "contact-without-license"

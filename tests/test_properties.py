@@ -15,11 +15,10 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.config import Suppression
-from auditor.engine import run
-from auditor.model import Settings
+from auditor.engine.run import run
+from auditor.model import Settings, Suppression
 from auditor.render import write_reports
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import NOW, PRICES, SITES, audit, unit, user, write_csv
 
 AS_OF = dt.date(2026, 11, 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.fake8x8 import Fake8x8
 from tests.fake_tenants import tenant_from_snapshot
 

@@ -9,7 +9,7 @@ import pytest
 
 from auditor.errors import InputError
 from auditor.model import InventoryForm
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import FIXTURES, TenantFactory, user, write_csv
 
 

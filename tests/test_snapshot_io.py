@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor import snapshot_io
 from auditor.errors import SnapshotError, UsageError
-from auditor.snapshot_io import save
+from auditor.snapshot import save as snapshot_io
+from auditor.snapshot.save import save
 
 USERS = pd.DataFrame({"user_id": ["u1"], "email": ["a@x"], "status": ["ACTIVE"], "site": ["s"]})
 SITES = pd.DataFrame(

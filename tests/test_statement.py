@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor.billmatch import match
 from auditor.errors import InputError
-from auditor.snapshot import load
+from auditor.snapshot.billmatch import match
+from auditor.snapshot.load import load
 from tests.conftest import TenantFactory, unit, user, write_csv
 
 HEADER = ("description", "quantity", "amount", "category", "jurisdiction")

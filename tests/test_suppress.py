@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import Suppression
-from auditor.engine import run
+from auditor.engine.run import run
+from auditor.engine.suppress import SUPPRESSED_COLUMNS, check_rules, suppressed_table
 from auditor.errors import InputError
-from auditor.model import Report, Settings
-from auditor.snapshot import load
-from auditor.suppress import SUPPRESSED_COLUMNS, check_rules, suppressed_table
+from auditor.model import Report, Settings, Suppression
+from auditor.snapshot.load import load
 from tests.conftest import NOW
 
 AS_OF = dt.date(2026, 11, 1)

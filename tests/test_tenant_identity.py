@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.pipeline import email_domain
 from tests.conftest import DEMO, FIXTURES
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from auditor.errors import RenderError
 from auditor.model import Report
-from auditor.options import DEFAULT_FORMATS
 from auditor.render.csv import write_csv
 from auditor.render.focus import write_focus
-from auditor.render.html import write_html
+from auditor.render.html.page import write_html
 from auditor.render.json import write_json
 from auditor.render.xlsx import write_xlsx
 
@@ -46,6 +45,9 @@ RENDERERS: dict[str, Renderer] = {
         Renderer("focus", "focus.csv", write_focus),
     )
 }
+
+#: The formats an audit writes when none are chosen (focus.csv is on request only).
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "html", "xlsx", "csv")
 
 
 #: A staging folder older than this was left by a killed run (a live one is minutes old).

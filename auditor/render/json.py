@@ -13,9 +13,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS, money_table
-from auditor.chargeback import SITE_COLUMNS
-from auditor.ledger import LEDGER_COLUMNS
+from auditor.engine.bill import BILL_COLUMNS, CREDIT_COLUMNS, money_table
+from auditor.engine.chargeback import SITE_COLUMNS
+from auditor.engine.ledger import LEDGER_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.engine.terms import (
+    LEDGER_TERM_COLUMNS,
+    RENEWAL_COLUMNS,
+    TERM_DATE_COLUMNS,
+    TERM_MONEY_COLUMNS,
+)
 from auditor.model import (
     ALL_FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -23,13 +30,6 @@ from auditor.model import (
     Bridge,
     Report,
     StatementTotals,
-)
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.terms import (
-    LEDGER_TERM_COLUMNS,
-    RENEWAL_COLUMNS,
-    TERM_DATE_COLUMNS,
-    TERM_MONEY_COLUMNS,
 )
 
 #: The ledger's keys in audit.json: the contract's, then what the contract and the spare

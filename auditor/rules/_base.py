@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -136,22 +135,6 @@ def results(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, list(RESULT_COLUMNS)].reset_index(drop=True)
 
 
-def money(cents: pd.Series, currency: str) -> pd.Series:
-    """Amounts in cents as text for sentences: ``USD 1,234.50``; NA becomes ``unknown``."""
-    known = cents.notna()
-    values = cents.fillna(0).astype("int64")
-    whole = (values // 100).map("{:,}".format).astype(str)
-    frac = (values % 100).astype(str).str.zfill(2)
-    return (currency + " " + whole + "." + frac).where(known, "an unknown amount")
-
-
-def money_text(cents: int | None, currency: str) -> str:
-    """One amount as text, the scalar twin of :func:`money`."""
-    if cents is None:
-        return "an unknown amount"
-    return f"{currency} {cents // 100:,}.{cents % 100:02d}"
-
-
 def money_severity(cents: pd.Series, known: pd.Series, settings: Settings) -> pd.Series:
     """Severity from a monthly cost: settings' thresholds; an unknown price is medium."""
     high = round(settings.high_monthly_cost * 100)
@@ -164,51 +147,3 @@ def money_severity(cents: pd.Series, known: pd.Series, settings: Settings) -> pd
     )
     unknown_medium = ~known.to_numpy() & (level == Severity.LOW.value)
     return pd.Series(np.where(unknown_medium, Severity.MEDIUM.value, level), index=cents.index)
-
-
-def plural(count: pd.Series, singular: str, many: str | None = None) -> pd.Series:
-    """``"1 seat"`` / ``"3 seats"`` for a column of counts."""
-    word = pd.Series(singular, index=count.index).where(count.eq(1), many or singular + "s")
-    return count.astype(str) + " " + word
-
-
-def join_ids(ids: pd.Series, limit: int = 10) -> str:
-    """A short list of ids for a sentence: the first ``limit``, then how many more."""
-    shown = ", ".join(isolate(ids.iloc[:limit].astype(str)))
-    more = len(ids) - limit
-    return f"{shown} and {more} more" if more > 0 else shown
-
-
-#: Unicode's explicit direction controls: embeddings, overrides, isolates and marks.
-_BIDI = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-_BIDI_RE = re.compile(_BIDI)
-_ISOLATES = "[\u2066-\u2069]"
-
-
-def isolate(text: pd.Series) -> pd.Series:
-    """Tenant text that carries direction controls, wrapped in a first-strong isolate.
-
-    Every piece of tenant text a finding's sentences quote (names, license types and ids,
-    sites, addresses) goes through here. A right-to-left override in one would otherwise
-    reverse the rest of the sentence; isolated, it reorders only itself. The text's own
-    isolate marks are dropped: a stray U+2069 would end the isolate early, a stray U+2066-8
-    would keep it open past its end; the U+2069 added closes every embedding and override
-    the text opened. Text without direction controls is unchanged.
-    """
-    risky = text.str.contains(_BIDI, regex=True)
-    inner = text.str.replace(_ISOLATES, "", regex=True)
-    return text.where(~risky, "\u2068" + inner + "\u2069")
-
-
-def isolate_text(text: str) -> str:
-    """:func:`isolate` for one piece of text."""
-    if not _BIDI_RE.search(text):
-        return text
-    return "\u2068" + re.sub(_ISOLATES, "", text) + "\u2069"
-
-
-def user_label(users: pd.DataFrame) -> pd.Series:
-    """How a user is named in a finding: full name and email, or whatever of them exists."""
-    name = isolate((users.first_name + " " + users.last_name).str.strip())
-    email = isolate(users.email.where(users.email.ne(""), users.user_id))
-    return (name + " <" + email + ">").where(name.ne(""), email)

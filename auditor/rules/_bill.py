@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor.bill import reconcile
 from auditor.model import Snapshot
-from auditor.rules._base import ledger_rows
 
 #: The rules that compare 8x8's statement with the licenses; the first three are credits to
 #: claim (``summary.monthly_overbilled``), the last may be legitimate and is not summed.
@@ -28,5 +26,8 @@ def needs_statement(snapshot: Snapshot) -> str | None:
 
 
 def reconciled(snapshot: Snapshot) -> pd.DataFrame:
-    """The bill reconciled with the licenses, per license type (see :mod:`auditor.bill`)."""
-    return reconcile(snapshot, ledger_rows(snapshot))
+    """The bill reconciled with the licenses, per license type, as the engine worked it out
+    once with the ledger (see :mod:`auditor.engine.bill`); a rule never reconciles again."""
+    if snapshot.bill is None:
+        raise ValueError("the engine reconciles the bill before any rule runs")
+    return snapshot.bill

@@ -7,14 +7,8 @@ import pandas as pd
 
 from auditor.frames import member
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import (
-    isolate,
-    ledger_rows,
-    needs_holdings,
-    results,
-    rule,
-    user_label,
-)
+from auditor.rules._base import ledger_rows, needs_holdings, results, rule
+from auditor.text import isolate, user_label
 
 RULE_ID = "contact-without-license"
 

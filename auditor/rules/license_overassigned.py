@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from auditor.model import Kind, Settings, Severity, Snapshot
-from auditor.rules._base import isolate, money, needs_holdings, results, rule
+from auditor.rules._base import needs_holdings, results, rule
+from auditor.text import isolate, money
 
 RULE_ID = "license-overassigned"
 

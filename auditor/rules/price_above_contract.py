@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor.bill import OVER
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import isolate, money, money_severity, plural, results, rule
+from auditor.rules._base import money_severity, results, rule
 from auditor.rules._bill import needs_statement, reconciled
+from auditor.text import isolate, money, plural
+from auditor.vocab import OVER
 
 RULE_ID = "price-above-contract"
 

@@ -6,19 +6,10 @@ import numpy as np
 import pandas as pd
 
 from auditor.frames import member
-from auditor.ledger import Disposition
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import (
-    isolate,
-    ledger_rows,
-    money,
-    money_severity,
-    needs_holdings,
-    plural,
-    results,
-    rule,
-    user_label,
-)
+from auditor.rules._base import ledger_rows, money_severity, needs_holdings, results, rule
+from auditor.text import isolate, money, plural, user_label
+from auditor.vocab import Disposition
 
 RULE_ID = "stale-deactivated-user"
 

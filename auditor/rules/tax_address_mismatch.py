@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from auditor.model import LicenseStatus, Settings, Severity, Snapshot
-from auditor.rules._base import isolate, ledger_rows, money, results, rule, user_label
+from auditor.rules._base import ledger_rows, results, rule
+from auditor.text import isolate, money, user_label
 
 RULE_ID = "tax-address-mismatch"
 

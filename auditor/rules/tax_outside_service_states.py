@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import isolate, money, money_severity, results, rule
+from auditor.rules._base import money_severity, results, rule
 from auditor.rules._bill import needs_statement
-from auditor.statement import TAXES
+from auditor.text import isolate, money
+from auditor.vocab import TAXES
 
 RULE_ID = "tax-outside-service-states"
 

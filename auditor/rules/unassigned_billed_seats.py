@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor import ledger
 from auditor.frames import member
-from auditor.known import CC_LICENSE, CC_POOL
-from auditor.ledger import Disposition
 from auditor.model import Settings, Severity, Snapshot
-from auditor.rules._base import (
-    isolate,
-    ledger_rows,
-    money,
-    money_severity,
-    plural,
-    results,
-    rule,
-)
+from auditor.rules._base import ledger_of, ledger_rows, money_severity, results, rule
+from auditor.text import isolate, money, plural
+from auditor.vocab import Disposition
 
 RULE_ID = "unassigned-billed-seats"
 
@@ -85,11 +76,10 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         verb = pd.Series("are", index=kept.index).where(kept.ne(1), "is")
         note = " " + kept.astype(str) + " more " + verb + " kept as spares (the spare allowance)."
         hits["detail"] = hits.detail + note.where(kept.gt(0), "")
-    licences, pool = ledger.roles(snapshot, CC_LICENSE), ledger.roles(snapshot, CC_POOL)
-    cc = member(hits.license_type, licences)
-    if cc.any():  # say why: the waste of 8x8's Contact Center pools is not where it shows
-        why = ledger.cc_sentence(ledger.cc_seats_in_use(snapshot), licences, pool)
-        hits.loc[cc, "detail"] = hits.detail[cc] + " " + why
+    book = ledger_of(snapshot)
+    cc = member(hits.license_type, book.cc_license_types)
+    if cc.any() and book.cc_note:  # say why: a Contact Center pool's waste is not where it shows
+        hits.loc[cc, "detail"] = hits.detail[cc] + " " + book.cc_note
     hits["recommendation"] = (
         "Give these to users who need a seat before buying more, and file a partial "
         "cancellation request with 8x8 for the rest (30 days' notice)."

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 
-from auditor import __version__
 from auditor.errors import SourceError
 from auditor.sources.apikey import ENV_VAR, ApiKey
 from auditor.sources.base import CollectStats
 from auditor.sources.ratelimit import DOCUMENTED, Clock, Limits, Pacer, Sleep
+from auditor.version import __version__
 
 #: The API product a key needs per resource (S1 in reference/8x8-api.md).
 PRODUCTS = {

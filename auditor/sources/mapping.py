@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from auditor.tables import SITES, USERS
+from auditor.snapshot.tables import SITES, USERS
 from auditor.text import readable
 
 USER_COLUMNS = tuple(c.name for c in USERS.columns)

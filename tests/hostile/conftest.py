@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.conftest import PRICES, SITES, unit, user, write_csv, write_tenant
 
 

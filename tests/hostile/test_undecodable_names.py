@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.text import readable
 from tests.conftest import FIXTURES
 

@@ -16,8 +16,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from auditor.chargeback import SITE_COLUMNS
-from auditor.ledger import LEDGER_COLUMNS
+from auditor.engine.chargeback import SITE_COLUMNS
+from auditor.engine.ledger import LEDGER_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.engine.tax import TAX_COLUMNS
+from auditor.engine.terms import RENEWAL_COLUMNS
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -32,9 +35,6 @@ from auditor.model import (
     Snapshot,
     Summary,
 )
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.tax import TAX_COLUMNS
-from auditor.terms import RENEWAL_COLUMNS
 
 AS_OF = dt.date(2026, 11, 1)
 GENERATED_AT = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.config import Suppression
-from auditor.options import AuditOptions
+from auditor.model import Suppression
 from auditor.pipeline import AuditResult, audit_folder
+from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, PRICES, SITES, TenantFactory, unit, user, write_csv
 
 OCTOBER = dt.date(2026, 10, 1)

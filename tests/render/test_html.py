@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor.chargeback import SITE_COLUMNS
+from auditor.engine.chargeback import SITE_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.model import Bridge, Report
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.render.charts import MAX_BARS
-from auditor.render.html import MAX_HTML_FINDINGS, render_html, write_html
-from auditor.render.htmlview import rule_groups, typed_rows
-from auditor.render.planview import MAX_HTML_SITES
+from auditor.render.html.charts import MAX_BARS
+from auditor.render.html.page import MAX_HTML_FINDINGS, render_html, write_html
+from auditor.render.html.plan import MAX_HTML_SITES
+from auditor.render.html.view import rule_groups, typed_rows
 from tests.conftest import DEMO, audit
 from tests.render.conftest import (
     HOSTILE,

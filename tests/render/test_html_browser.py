@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
+from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO, FIXTURES
 from tests.render.months import tenant_in, two_months
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from auditor.model import Report
-from auditor.render.actionview import MAX_ACTION_IDS, MAX_ACTIONS, top_actions
-from auditor.render.html import render_html
+from auditor.render.html.actions import MAX_ACTION_IDS, MAX_ACTIONS, top_actions
+from auditor.render.html.page import render_html
 from tests.conftest import DEMO, audit
 
 

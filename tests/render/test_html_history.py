@@ -15,16 +15,16 @@ import pandas as pd
 import pytest
 
 from auditor.model import Changes
-from auditor.options import AuditOptions
 from auditor.pipeline import AuditResult, audit_folder
-from auditor.render.charts import (
+from auditor.render.html.charts import (
     MAX_TREND_RUNS,
     TREND_DATES_SHOWN,
     TREND_VALUES_PRINTED,
     trend_chart,
 )
-from auditor.render.historyview import MAX_HTML_CHANGES, MAX_HTML_SUPPRESSED
-from auditor.render.html import render_html
+from auditor.render.html.history import MAX_HTML_CHANGES, MAX_HTML_SUPPRESSED
+from auditor.render.html.page import render_html
+from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
 from tests.render.conftest import finding, make_report
 from tests.render.months import (

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
+from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
 from tests.render.test_html_browser import browser, history_page, visit
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import jsonschema
 
-from auditor.config import Suppression
-from auditor.engine import run
-from auditor.model import Settings
+from auditor.engine.run import run
+from auditor.model import Settings, Suppression
 from auditor.render.json import dumps, report_dict, write_json
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import DEMO, NOW, SCHEMA_FILE, audit
 
 SCHEMA = json.loads((SCHEMA_FILE).read_text())

@@ -17,20 +17,20 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from auditor.changes import CHANGE_COLUMNS
-from auditor.chargeback import SITE_COLUMNS
-from auditor.ledger import LEDGER_COLUMNS
+from auditor.engine.chargeback import SITE_COLUMNS
+from auditor.engine.ledger import LEDGER_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.engine.suppress import SUPPRESSED_COLUMNS
+from auditor.engine.tax import TAX_COLUMNS
+from auditor.engine.terms import LEDGER_TERM_COLUMNS, RENEWAL_COLUMNS
+from auditor.history.changes import CHANGE_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render import xlsx
 from auditor.render.cells import FORMULA_PREFIXES
 from auditor.render.xlsx import USER_COLUMNS, ledger_table, write_xlsx
 from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
-from auditor.suppress import SUPPRESSED_COLUMNS
-from auditor.tax import TAX_COLUMNS
-from auditor.terms import LEDGER_TERM_COLUMNS, RENEWAL_COLUMNS
 from tests.render.conftest import (
     HOSTILE,
     NOTICE,

@@ -16,13 +16,13 @@ import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
+from auditor.engine.terms import LEDGER_TERM_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS
-from auditor.options import AuditOptions
 from auditor.pipeline import AuditResult, audit_folder
 from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
-from auditor.terms import LEDGER_TERM_COLUMNS
+from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
 from tests.render.conftest import make_report
 from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from auditor.options import AuditOptions
 from auditor.pipeline import audit_folder
+from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from auditor.bill import BILL_COLUMNS, CREDIT_COLUMNS
+from auditor.engine.bill import BILL_COLUMNS, CREDIT_COLUMNS
 from auditor.model import Report
 from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label

@@ -186,10 +186,10 @@ def test_a_statement_for_another_month_is_warned_about(folder: Path) -> None:
 
 
 def test_suppressed_bill_findings_leave_the_overbilled_total(folder: Path) -> None:
-    from auditor.config import Suppression
-    from auditor.engine import run
+    from auditor.engine.run import run
     from auditor.model import Settings
-    from auditor.snapshot import load
+    from auditor.settings.config import Suppression
+    from auditor.snapshot.load import load
     from tests.conftest import NOW
 
     write_csv(folder / "statement.csv", [_line("X2", "4", "96.00"), _line("X4", "2", "70.00")])

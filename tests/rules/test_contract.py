@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor import ledger
+from auditor.engine import ledger
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import CONTRACT_ORDER, RESULT_COLUMNS, Rule, discover
-from auditor.snapshot import load
+from auditor.snapshot.load import load
 from tests.conftest import DEMO, FIXTURES
 
 RULES = discover()

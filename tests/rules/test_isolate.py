@@ -12,7 +12,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.rules._base import isolate, isolate_text
+from auditor.text import isolate, isolate_text
 
 OPENERS = frozenset("\u2066\u2067\u2068")
 CLOSE = "\u2069"

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.errors import SourceError
 from auditor.sources import audit_records
 from auditor.sources.audit_records import WINDOW, windows

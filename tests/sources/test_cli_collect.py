@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor import __version__, cli
-from auditor.progress import ProgressLine
+from auditor import __version__
+from auditor.cli import main as cli
+from auditor.cli.progress import ProgressLine
 from auditor.sources.base import CollectStats
 from tests.conftest import FIXTURES
 from tests.fake8x8 import Fault

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from auditor.sources.admin_api import SAMPLE
 from tests.fake_tenants import small_tenant, user_record
 from tests.sources.conftest import KEY, FakeFactory, source

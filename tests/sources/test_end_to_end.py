@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.conftest import DEMO
 from tests.fake_tenants import tenant_from_snapshot
 from tests.sources.conftest import KEY, FakeFactory

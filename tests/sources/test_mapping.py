@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.snapshot.tables import USERS
 from auditor.sources.mapping import SITE_COLUMNS, USER_COLUMNS, frame, site_row, street, user_row
-from auditor.tables import USERS
 
 #: reference/8x8-api.md section 6.1, trimmed to what the mapping reads.
 DOC_USER: dict[str, Any] = {

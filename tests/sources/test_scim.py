@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from auditor import cli
+from auditor.cli import main as cli
 from tests.conftest import write_csv
 from tests.fake8x8 import Fault, Tenant
 from tests.sources.conftest import FAST, FakeFactory

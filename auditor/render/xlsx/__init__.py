@@ -31,18 +31,18 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from auditor.bill import CREDIT_COLUMNS, money_table
-from auditor.chargeback import SITE_COLUMNS
-from auditor.ledger import LEDGER_COLUMNS
+from auditor.engine.bill import CREDIT_COLUMNS, money_table
+from auditor.engine.chargeback import SITE_COLUMNS
+from auditor.engine.ledger import LEDGER_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.engine.tax import TAX_COLUMNS
+from auditor.engine.terms import LEDGER_TERM_COLUMNS, TERM_MONEY_COLUMNS
 from auditor.model import POOL_COLUMNS, Report, Snapshot
-from auditor.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.render.cells import money_format
 from auditor.render.xlsx.contract import renewals_table
 from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
 from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
 from auditor.render.xlsx.summary import write_summary
-from auditor.tax import TAX_COLUMNS
-from auditor.terms import LEDGER_TERM_COLUMNS, TERM_MONEY_COLUMNS
 
 #: Rows in an Excel sheet, header included; a sheet stops here and the Summary says so.
 EXCEL_MAX_ROWS: Final = 1_048_576

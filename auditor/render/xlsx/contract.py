@@ -11,9 +11,9 @@ from typing import Final
 
 import pandas as pd
 
+from auditor.engine.terms import RENEWAL_COLUMNS
 from auditor.model import Report
 from auditor.render.json import saving_note
-from auditor.terms import RENEWAL_COLUMNS
 
 SAVING_NOW: Final = "of which from now (stopped after the notice period)"
 SAVING_AT_RENEWAL: Final = "of which at renewal (no buy-out fee; see the Renewals sheet)"

@@ -19,11 +19,11 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from auditor.changes import CHANGE_COLUMNS, change_table
+from auditor.engine.suppress import SUPPRESSED_COLUMNS, suppressed_table
+from auditor.history.changes import CHANGE_COLUMNS, change_table
 from auditor.model import ALL_FINDING_COLUMNS, Report
 from auditor.render.cells import MAX_CELL_CHARS
-from auditor.rules._base import isolate
-from auditor.suppress import SUPPRESSED_COLUMNS, suppressed_table
+from auditor.text import isolate
 
 #: The Trend sheet's columns, in order: ``Report.trend`` as the history keeps it (its
 #: ``suppressed`` count renamed, so it does not read as the Findings sheet's yes/no column).

@@ -20,8 +20,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from auditor.engine.plan import totals
 from auditor.model import Report, Severity
-from auditor.plan import totals
 from auditor.render.cells import is_missing, xlsx_cell, xlsx_value
 from auditor.render.xlsx.contract import CONTRACT_INDENT, contract_rows
 from auditor.render.xlsx.history import history_rows

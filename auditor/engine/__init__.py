@@ -1,0 +1,1 @@
+"""The seat ledger, then the rules runner, plan, chargeback, tax, suppressions, terms: a Report."""

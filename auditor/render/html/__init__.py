@@ -1,0 +1,1 @@
+"""audit.html: the page template's views, charts and the writer."""

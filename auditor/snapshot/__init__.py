@@ -1,0 +1,1 @@
+"""Files to canonical tables: reading, header specs, normalising, prices, catalogue, inventory."""
