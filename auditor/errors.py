@@ -10,7 +10,8 @@ that user (naming the file, row, column or URL at fault) and maps to one exit co
     │   ├── ApiError    (3)      it answered an error a retry cannot fix (sources.client)
     │   └── ScrollExpired (3)    the users scroll expired; caught once to restart the listing
     ├── RenderError     (2)      a report could not be written (disk, permissions)
-    └── SnapshotError   (2)      a collected snapshot folder could not be written
+    ├── SnapshotError   (2)      a collected snapshot folder could not be written
+    └── RuleError       (2)      a rule crashed on this snapshot: no report is written
 
 Anything else escaping the library is a bug in seat-auditor, not the user's doing.
 """
@@ -48,5 +49,16 @@ class RenderError(AuditorError):
 
 class SnapshotError(AuditorError):
     """A collected snapshot could not be written; the previous one, if any, is untouched."""
+
+    exit_code = 2
+
+
+class RuleError(AuditorError):
+    """A rule raised on this snapshot: a bug in seat-auditor that this input reaches.
+
+    The audit stops rather than skip the rule, because every total would silently lack its
+    findings; the sentence names the rule and the error so the input can be checked or the
+    bug reported.
+    """
 
     exit_code = 2

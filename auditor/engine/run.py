@@ -15,6 +15,7 @@ import pandas as pd
 
 from auditor.engine import bill, chargeback, ledger, plan, spares, suppress, terms, terms_text
 from auditor.engine.tax import tax_table
+from auditor.errors import RuleError
 from auditor.frames import member
 from auditor.model import (
     FINDING_COLUMNS,
@@ -78,9 +79,12 @@ def run(
             continue
         try:
             found = item.check(snapshot, settings)
-        except Exception as exc:  # one broken rule must not sink the others, nor hide itself
-            skipped.append(SkippedRule(item.meta.id, f"the rule failed: {exc!r}"))
-            continue
+        except Exception as exc:  # a bug, not a finding: never a report that lacks a rule
+            raise RuleError(
+                f"rule {item.meta.id} failed on this snapshot ({type(exc).__name__}: {exc}); "
+                "no report was written, because its totals would leave that rule's findings "
+                "out. Please report it with the command you ran."
+            ) from exc
         frames.append(_stamp(found, item))
     rows = _covered(snapshot.ledger.rows if snapshot.ledger else pd.DataFrame(), frames)
     findings, muted = suppress.apply(_findings(frames, rows), suppressions, settings.as_of)
