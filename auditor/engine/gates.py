@@ -14,7 +14,7 @@ def crossed(report: Report, fail_on: Severity | None, fail_over_waste: float | N
     """The reasons a gate was crossed, one sentence each; empty when none was."""
     reasons = []
     findings = report.findings
-    live = findings[~findings.suppressed] if "suppressed" in findings else findings
+    live = findings[~findings.suppressed]
     if fail_on is not None:
         at_least = {s.value for s in Severity if s.rank <= fail_on.rank}
         count = int(live.severity.isin(at_least).sum())

@@ -180,7 +180,7 @@ class History:
                 round(s.monthly_waste * 100),
                 None if saving is None else round(saving * 100),
                 len(findings),
-                int(findings.suppressed.sum()) if "suppressed" in findings else 0,
+                int(findings.suppressed.sum()),
                 settings,
                 None if overbilled is None else round(overbilled * 100),
                 None if credit is None else round(credit * 100),

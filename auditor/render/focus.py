@@ -18,8 +18,6 @@ import pandas as pd
 from auditor.model import LicenseStatus, Report
 from auditor.render.csv import LINE_END, defuse
 
-FOCUS_VERSION = "1.2"
-
 
 def billing_period(as_of: dt.date) -> tuple[str, str]:
     """The calendar month holding ``as_of``: inclusive start, exclusive end, ISO 8601 UTC."""
