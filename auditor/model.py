@@ -338,7 +338,12 @@ class Report:
     rules: tuple[RuleMeta, ...]
     skipped: tuple[SkippedRule, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: The snapshot the report was worked out from, for notebooks and tests; no renderer reads
+    #: it (a report must say everything it shows by itself).
     snapshot: Snapshot | None = field(default=None, repr=False)
+    #: Every user as loaded (the snapshot's users table): the workbook's Users sheet, and the
+    #: names the page shows beside user findings.
+    users: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: The seat ledger, one row per billed license, with the plan's action on each waste row.
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: The bill split into in use and waste, and the waste by the plan's actions.

@@ -24,6 +24,7 @@ from auditor.model import (
     Bridge,
     Kind,
     Ledger,
+    LicenseStatus,
     Report,
     Settings,
     Severity,
@@ -114,6 +115,7 @@ def run(
         contract=snapshot.contract is not None,
     )
     pools = _pools(snapshot, rows, set(open_.id))
+    pools["service_states"] = pools.license_type.map(_service_states(snapshot)).fillna("")
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
     summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
@@ -133,6 +135,7 @@ def run(
         skipped=tuple(replace(s, reason=readable(s.reason)) for s in skipped),
         warnings=tuple(readable(w) for w in warnings),  # they may name files
         snapshot=snapshot,
+        users=snapshot.users,
         ledger=rows,
         bridge=bridge,
         sites=chargeback.site_table(snapshot, rows, set(open_.id)),
@@ -161,6 +164,19 @@ def _with_spares(built: Ledger, snapshot: Snapshot, settings: Settings) -> Ledge
         dict(settings.keep_spares), snapshot.contract, snapshot.types.license_type
     )
     return replace(built, rows=spares.set_aside(built.rows, allowed))
+
+
+def _service_states(snapshot: Snapshot) -> pd.Series:
+    """Per license type, the distinct service states of its live licenses (``CA;TX``): where
+    the type is taxed, for the FOCUS export; empty without a per-license inventory."""
+    units = snapshot.licenses
+    if units is None or "service_state_code" not in units:
+        return pd.Series(dtype=object)
+    live = units[units.status.ne(LicenseStatus.SUSPENDED.value)]
+    states = live.dropna(subset=["service_state_code"])
+    pairs = states[["license_type", "service_state_code"]].drop_duplicates()
+    pairs = pairs.sort_values(["license_type", "service_state_code"])
+    return pairs.groupby("license_type").service_state_code.agg(";".join)
 
 
 def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> float | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditor.model import LicenseStatus, Report
+from auditor.model import Report
 from auditor.render.csv import LINE_END, defuse
 
 
@@ -26,18 +26,6 @@ def billing_period(as_of: dt.date) -> tuple[str, str]:
     return f"{start.isoformat()}T00:00:00Z", f"{end.isoformat()}T00:00:00Z"
 
 
-def _service_states(report: Report) -> pd.Series:
-    """Per license type, the distinct service states of its licenses (``CA;TX``)."""
-    units = report.snapshot.licenses if report.snapshot is not None else None
-    if units is None or "service_state_code" not in units:
-        return pd.Series(dtype=object)
-    live = units[units.status.ne(LicenseStatus.SUSPENDED.value)]
-    states = live.dropna(subset=["service_state_code"])
-    pairs = states[["license_type", "service_state_code"]].drop_duplicates()
-    pairs = pairs.sort_values(["license_type", "service_state_code"])
-    return pairs.groupby("license_type").service_state_code.agg(";".join)
-
-
 def focus_table(report: Report) -> pd.DataFrame:
     """The FOCUS rows, one per license type with licenses in the inventory."""
     billed = report.pools.billed if "billed" in report.pools else True  # not the ANU pool
@@ -45,7 +33,6 @@ def focus_table(report: Report) -> pd.DataFrame:
     start, end = billing_period(report.as_of)
     price = pools.monthly_price
     cost = pools.monthly_cost.where(price.notna())
-    states = _service_states(report)
     return pd.DataFrame(
         {
             "BillingAccountId": report.tenant,
@@ -83,7 +70,7 @@ def focus_table(report: Report) -> pd.DataFrame:
             "x_Holders": pools.holders,
             "x_MonthlyWaste": pools.monthly_waste.where(price.notna()),
             "x_PriceKnown": price.notna(),
-            "x_ServiceStates": pools.license_type.map(states).fillna(""),
+            "x_ServiceStates": pools.service_states if "service_states" in pools else "",
         }
     )
 

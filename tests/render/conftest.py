@@ -366,6 +366,7 @@ def make_report(
         skipped=(SKIPPED,),
         warnings=(WARNING,),
         snapshot=snapshot(users_frame() if users is None else users),
+        users=users_frame() if users is None else users,
         ledger=ledger_frame(TINY_LEDGER),
         bridge=TINY_BRIDGE,
         sites=frame(SITE_COLUMNS, TINY_SITES),

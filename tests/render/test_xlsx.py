@@ -445,8 +445,8 @@ def test_summary_has_a_native_chart_of_waste_by_license_type(
     assert f"'Summary'!$B${ws.max_row - 1}:$B${ws.max_row}" in chart
 
 
-def test_without_a_snapshot_users_is_only_a_header(tmp_path: Path) -> None:
-    wb = written(make_report(snapshot=None), tmp_path)
+def test_without_users_the_users_sheet_is_only_a_header(tmp_path: Path) -> None:
+    wb = written(dataclasses.replace(make_report(), users=pd.DataFrame()), tmp_path)
     users = wb["Users"]
     assert header(users) == [label(c) for c in USER_COLUMNS]
     assert users.max_row == 1

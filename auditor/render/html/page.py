@@ -55,7 +55,7 @@ def render_html(report: Report) -> str:
     findings = report.findings
     head = findings.head(MAX_HTML_FINDINGS)
     waste_rules = frozenset(m.id for m in report.rules if m.counts_as_waste)
-    users = report.snapshot.users if report.snapshot is not None else None
+    users = report.users if len(report.users.columns) else None
     titles = {m.id: m.title for m in report.rules}
     shown = [
         dataclasses.replace(

@@ -37,7 +37,7 @@ from auditor.engine.ledger import LEDGER_COLUMNS
 from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.engine.tax import TAX_COLUMNS
 from auditor.engine.terms import LEDGER_TERM_COLUMNS, TERM_MONEY_COLUMNS
-from auditor.model import POOL_COLUMNS, Report, Snapshot
+from auditor.model import POOL_COLUMNS, Report
 from auditor.render.cells import money_format
 from auditor.render.xlsx.contract import renewals_table
 from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
@@ -131,7 +131,7 @@ def data_sheets(report: Report) -> list[DataSheet]:
         DataSheet("Ledger", "Ledger", ledger_table(report.ledger), work=WORK_COLUMNS),
         DataSheet("Licenses", "Licenses", _pools(report.pools)),
         DataSheet("Sites", "Sites", _columns(report.sites, SITE_COLUMNS)),
-        DataSheet("Users", "Users", _users(report.snapshot)),
+        DataSheet("Users", "Users", _users(report.users)),
         DataSheet(
             "Cancellation",
             "Cancellation",
@@ -203,11 +203,10 @@ def _money(cents: pd.Series) -> np.ndarray:
     return cents.astype("Float64").div(100).to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _users(snapshot: Snapshot | None) -> pd.DataFrame:
-    """The Users sheet's table: the USER_COLUMNS the snapshot has, with ISO date text as dates."""
-    if snapshot is None:
+def _users(users: pd.DataFrame) -> pd.DataFrame:
+    """The Users sheet's table: the USER_COLUMNS the report has, with ISO date text as dates."""
+    if users.columns.empty:  # a report built without its users: the sheet is a header
         return pd.DataFrame(columns=list(USER_COLUMNS))
-    users = snapshot.users
     frame = users.loc[:, [c for c in USER_COLUMNS if c in users.columns]]
     for column in _DATE_COLUMNS:
         if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
