@@ -108,3 +108,18 @@ def test_two_monthly_export_folders_compare_as_one_tenant(installed: Path, tmp_p
     assert second["tenant"] == "baylinefreight.example"
     assert second["changes"]["previous_as_of"] == "2026-10-02"
     assert (home / "state" / "seat-auditor" / "history.sqlite").is_file()
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    """pyproject.toml lists the packages (auditor.templates lives outside auditor/, so they are
+    not found): a new sub-package left off the list would be missing from the wheel."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "auditor").rglob("__init__.py")
+    }
+    assert listed == found | {"auditor.templates"}
+    assert (ROOT / "templates" / "__init__.py").is_file()
