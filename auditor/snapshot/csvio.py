@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -53,6 +57,39 @@ class TableSpec:
     def column(self, name: str) -> Column:
         """The column called ``name``."""
         return next(c for c in self.columns if c.name == name)
+
+
+#: While a snapshot loads (:func:`hashed_reads`), the SHA-256 of each file's bytes as read.
+_READ: ContextVar[dict[Path, str] | None] = ContextVar("_READ", default=None)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def hashed_reads(load: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``load`` hashing every input from the bytes it parsed.
+
+    Each file is read once: :func:`input_file` then returns the hash of what was parsed
+    instead of reading the file again, so the report's ``inputs`` name exactly the bytes the
+    audit saw, even if the file changed while it ran.
+    """
+
+    @functools.wraps(load)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        token = _READ.set({})
+        try:
+            return load(*args, **kwargs)
+        finally:
+            _READ.reset(token)
+
+    return wrapper
+
+
+def remember(path: Path, data: bytes) -> None:
+    """Record the hash of ``data``, the bytes just read from ``path``, for :func:`input_file`."""
+    seen = _READ.get()
+    if seen is not None:
+        seen[path.resolve()] = hashlib.sha256(data).hexdigest()
 
 
 def sha256_of(path: Path) -> str:
@@ -125,6 +162,7 @@ def read_raw(path: Path, label: str, warnings: list[str] | None = None) -> pd.Da
         raise InputError(f"{label}: the file does not exist.") from exc
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror}).") from exc
+    remember(path, data)
     for magic, what in _NOT_CSV:
         if data.startswith(magic):
             raise InputError(f"{label} is {what}, not a CSV file; export or save it as CSV.")
@@ -203,5 +241,8 @@ def select_columns(raw: pd.DataFrame, spec: TableSpec, label: str) -> pd.DataFra
 
 
 def input_file(path: Path) -> InputFile:
-    """The name and hash of one input, as recorded in the report."""
-    return InputFile(name=path.name, sha256=sha256_of(path))
+    """The name and hash of one input, as recorded in the report (the bytes parsed, when
+    :func:`hashed_reads` saw them read; otherwise the file as it is now)."""
+    seen = _READ.get()
+    digest = seen.get(path.resolve()) if seen is not None else None
+    return InputFile(name=path.name, sha256=digest or sha256_of(path))

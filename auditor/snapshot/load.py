@@ -21,7 +21,7 @@ from auditor.model import Kind, LicenseStatus, Snapshot
 from auditor.snapshot import normalize as norm
 from auditor.snapshot.catalogue import Catalogue, load_prices
 from auditor.snapshot.contract import load_contract
-from auditor.snapshot.csvio import input_file, read_table
+from auditor.snapshot.csvio import hashed_reads, input_file, read_table, remember
 from auditor.snapshot.inventory import Inventory, load_inventory
 from auditor.snapshot.service_address import fill_site_lines, locate, territories
 from auditor.snapshot.statement import load_statement
@@ -34,6 +34,7 @@ USER_DATE_COLUMNS = ("created_at", "last_updated_at", "deactivated_at")
 HOLDING_COLUMNS = ("user_id", "license_type", "license_id")
 
 
+@hashed_reads
 def load(
     directory: Path,
     *,
@@ -150,7 +151,9 @@ def _text(value: object) -> str | None:
 
 def _manifest(path: Path) -> dict[str, object]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        remember(path, raw)
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a readable JSON manifest ({exc}).") from exc
     if not isinstance(data, dict):
