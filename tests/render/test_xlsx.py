@@ -27,7 +27,7 @@ from auditor.history.changes import CHANGE_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, POOL_COLUMNS, Bridge, Report
 from auditor.render import xlsx
 from auditor.render.cells import FORMULA_PREFIXES
-from auditor.render.xlsx import USER_COLUMNS, ledger_table, write_xlsx
+from auditor.render.xlsx import USERS_SHEET_COLUMNS, ledger_table, write_xlsx
 from auditor.render.xlsx import summary as summary_rows
 from auditor.render.xlsx.history import TREND_COLUMNS
 from auditor.render.xlsx.layout import TABLE_STYLE, label
@@ -55,7 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "Ledger": (*LEDGER_COLUMNS, "price_known", *LEDGER_TERM_COLUMNS),
     "Licenses": (*POOL_COLUMNS, "price_known"),
     "Sites": SITE_COLUMNS,
-    "Users": USER_COLUMNS,
+    "Users": USERS_SHEET_COLUMNS,
     "Cancellation": CANCELLATION_COLUMNS,
     "Renewals": RENEWAL_COLUMNS,
     "Reassign": PAIRING_COLUMNS,
@@ -448,7 +448,7 @@ def test_summary_has_a_native_chart_of_waste_by_license_type(
 def test_without_users_the_users_sheet_is_only_a_header(tmp_path: Path) -> None:
     wb = written(dataclasses.replace(make_report(), users=pd.DataFrame()), tmp_path)
     users = wb["Users"]
-    assert header(users) == [label(c) for c in USER_COLUMNS]
+    assert header(users) == [label(c) for c in USERS_SHEET_COLUMNS]
     assert users.max_row == 1
 
 

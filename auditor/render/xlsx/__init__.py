@@ -48,7 +48,7 @@ from auditor.render.xlsx.summary import write_summary
 EXCEL_MAX_ROWS: Final = 1_048_576
 
 #: Users sheet columns, in this order, taken from the snapshot's users table when present.
-USER_COLUMNS: Final = (
+USERS_SHEET_COLUMNS: Final = (
     "user_id",
     "email",
     "first_name",
@@ -71,7 +71,7 @@ _DATE_COLUMNS: Final = ("created_at", "last_updated_at", "deactivated_at")
 
 __all__ = [
     "EXCEL_MAX_ROWS",
-    "USER_COLUMNS",
+    "USERS_SHEET_COLUMNS",
     "continued",
     "data_sheets",
     "ledger_table",
@@ -204,10 +204,10 @@ def _money(cents: pd.Series) -> np.ndarray:
 
 
 def _users(users: pd.DataFrame) -> pd.DataFrame:
-    """The Users sheet's table: the USER_COLUMNS the report has, with ISO date text as dates."""
+    """The Users sheet: the USERS_SHEET_COLUMNS the report has, ISO date text as dates."""
     if users.columns.empty:  # a report built without its users: the sheet is a header
-        return pd.DataFrame(columns=list(USER_COLUMNS))
-    frame = users.loc[:, [c for c in USER_COLUMNS if c in users.columns]]
+        return pd.DataFrame(columns=list(USERS_SHEET_COLUMNS))
+    frame = users.loc[:, [c for c in USERS_SHEET_COLUMNS if c in users.columns]]
     for column in _DATE_COLUMNS:
         if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
             frame[column] = _as_dates(frame[column])
