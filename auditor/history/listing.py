@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import cast
 
 import pandas as pd
+from tabulate import tabulate
 
 from auditor.history.store import read_history
 from auditor.text import money_text, readable
@@ -74,15 +75,13 @@ def _table(rows: list[dict[str, object]]) -> str:
     columns = _COLUMNS[:-1]
     cells = [[_cell(r, c) for c in columns] for r in rows]
     headers = [c.replace("_", " ") for c in columns]
-    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
     numeric = {2, 3, 4, 5, 6}
-
-    def line(values: list[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if i in numeric else v.ljust(w)
-            for i, (v, w) in enumerate(zip(values, widths, strict=True))
-        ).rstrip()
-
+    align = ["right" if i in numeric else "left" for i in range(len(columns))]
+    # plain: no rules, so a cron mail or a terminal shows it as it is; the cells are already
+    # text ("82.00"), so tabulate must not re-read them as numbers
+    table = tabulate(
+        cells, headers=headers, tablefmt="plain", colalign=align, disable_numparse=True
+    )
     currency = {str(r["currency"]) for r in rows}
     note = f"(amounts in {', '.join(sorted(currency))})"
-    return "\n".join([line(headers), *(line(row) for row in cells), note])
+    return f"{table}\n{note}"
