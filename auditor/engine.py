@@ -13,7 +13,18 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor import __version__, bill, chargeback, ledger, plan, spares, suppress, terms, terms_text
+from auditor import (
+    __version__,
+    bill,
+    chargeback,
+    idle_numbers,
+    ledger,
+    plan,
+    spares,
+    suppress,
+    terms,
+    terms_text,
+)
 from auditor.config import Suppression
 from auditor.frames import member
 from auditor.known import CC_LICENSE, CC_POOL
@@ -38,7 +49,7 @@ from auditor.rules import (
     tax_address_mismatch,
     unassigned_billed_seats,
 )
-from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.rules._base import ENTITY_TYPE, RESULT_COLUMNS, Rule, discover
 from auditor.rules._bill import CLAIM_RULES
 from auditor.tax import tax_table
 from auditor.text import readable
@@ -182,6 +193,8 @@ def _stamp(found: pd.DataFrame, item: Rule) -> pd.DataFrame:
     rows = found.loc[:, list(RESULT_COLUMNS)].copy()
     rows["rule"] = item.meta.id
     rows["entity_type"] = item.meta.entity
+    if ENTITY_TYPE in found:  # a rule with two forms (a license, or an address) says which
+        rows["entity_type"] = found[ENTITY_TYPE].fillna(item.meta.entity).astype(str).to_numpy()
     rows["entity_id"] = rows.entity_id.astype(str)
     rows["id"] = item.meta.id + ":" + rows.entity_id
     return rows
@@ -231,6 +244,9 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     # A type given once per country is one pool in the report, its countries listed.
     counts = ["total", "unassigned", "suspended"]
     pools = snapshot.pools.groupby("license_type", sort=False)[counts].sum()
+    idle = idle_numbers.pool_counts(rows)  # numbers.csv's idle numbers: a pool of their own
+    if len(idle):
+        pools = pools.add(idle, fill_value=0)
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
     table = pools.join(holders, how="outer").fillna(0).astype("int64")
     table["assigned"] = table.total - table.unassigned - table.suspended
