@@ -13,9 +13,9 @@ import pytest
 
 from auditor.render import write_reports
 from tests.conftest import FIXTURES, ROOT, audit, ids
+from tests.test_ledger import LEDGER_CHECK
 
 RULE = "idle-phone-numbers"
-LEDGER_CHECK = Path("/work/shared/tools/ledger_check.py")
 
 
 @pytest.fixture
