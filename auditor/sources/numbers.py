@@ -47,9 +47,14 @@ def number_row(record: Mapping[str, Any]) -> dict[str, str]:
 def collect(
     client: ApiClient, *, stats: CollectStats, report: Callable[[], None]
 ) -> tuple[pd.DataFrame | None, list[str]]:
-    """numbers.csv's table (None when the API would not list the numbers) and warnings."""
+    """numbers.csv's table (None when the API would not list the numbers) and warnings.
+
+    Pages are :data:`PAGE_SIZE`, or the run's page size when that is smaller (``--page-size``,
+    or the fallback after the server refused 1000).
+    """
     url = f"{client.base_url}{PATH}"
-    query: dict[str, str | int] = {"pageSize": PAGE_SIZE, "filter": NOT_ASSIGNED}
+    size = min(PAGE_SIZE, stats.page_size or PAGE_SIZE)
+    query: dict[str, str | int] = {"pageSize": size, "filter": NOT_ASSIGNED}
 
     def first_page() -> dict[str, Any]:
         try:

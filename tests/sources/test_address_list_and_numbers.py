@@ -178,6 +178,14 @@ def test_numbers_not_assigned_are_listed_100_a_page() -> None:
     assert collected.stats.number_pages == 8
 
 
+def test_a_smaller_page_size_is_kept_for_numbers() -> None:
+    api = fake(tenant(2, numbers=40))
+    make(api, page_size=25)[0].collect()
+    asked = [h.query for h in api.hits if h.path == NUMBERS]
+    assert asked[0]["pageSize"] == "25"
+    assert len(asked) == 2  # 30 numbers not assigned
+
+
 def test_a_key_without_the_number_product_skips_numbers_with_a_warning() -> None:
     api = fake(tenant(2, numbers=10), faults=[Fault("status", "/phone-numbers", status=403)])
     collected = make(api)[0].collect()
