@@ -149,6 +149,12 @@ class Snapshot:
     #: prices.csv rows given for one country (``license_type``, ``country``, ``price_cents``):
     #: they win over ``types.price_cents`` on ledger rows of that country.
     country_prices: pd.DataFrame | None = field(default=None, repr=False)
+    #: numbers.csv (see :mod:`auditor.phone_numbers`), or None when none was given: the
+    #: idle-number rule is then skipped.
+    numbers: pd.DataFrame | None = field(default=None, repr=False)
+    #: addresses.csv with each address's license count (see :mod:`auditor.address_list`),
+    #: or None: the tax rule's by-address form then cannot run.
+    addresses: pd.DataFrame | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,18 @@ def manifest(collected: Collected, *, base_url: str, now: dt.datetime) -> dict[s
         "collected_at": now.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "base_url": base_url,
         "tool_version": __version__,
-        "rows": {"users": len(collected.users), "sites": len(collected.sites)},
+        "rows": {
+            "users": len(collected.users),
+            "sites": len(collected.sites),
+            **{
+                name: len(table)
+                for name, table in (
+                    ("addresses", collected.addresses),
+                    ("numbers", collected.numbers),
+                )
+                if table is not None
+            },
+        },
         "requests": stats.requests,
         "retries": stats.retries,
         "rate_limit_wait_seconds": round(stats.rate_limit_wait_seconds, 3),
@@ -141,7 +152,13 @@ def collect_folder(
     tables = {"users": collected.users, "sites": collected.sites}
     if not collected.has_sites:  # SCIM has no sites: a sites.csv already there is kept
         del tables["sites"]
-    written = save(out_dir, tables, manifest(collected, base_url=base_url, now=now))
+    # The Administration API owns addresses.csv and numbers.csv: one it could not read this
+    # time is removed rather than left over from an earlier collection.
+    owned = ("addresses.csv", "numbers.csv") if collected.has_sites else ()
+    for name, table in (("addresses", collected.addresses), ("numbers", collected.numbers)):
+        if table is not None:
+            tables[name] = table
+    written = save(out_dir, tables, manifest(collected, base_url=base_url, now=now), replaces=owned)
     return CollectResult(collected=collected, written=written)
 
 

@@ -2,11 +2,13 @@
 
 It follows reference/8x8-api.md section 6: users by scroll paging (opaque scroll ids that work
 as cursors, ``scrollId`` with ``filter``/``sort`` refused), sites by ``pageSize`` +
-``pageNumber``, addresses one by one; the versioned ``Accept`` enforced (406), ``x-api-key``
-checked (401), problem-JSON errors, a sliding-window rate limit over several windows
-answering 429, ``x-ratelimit-*`` headers on every answer, and faults injected on request:
-status codes, slow answers, dropped connections, expired scrolls, malformed pages, random
-5xx (seeded), a lower maximum page size. Used by the tests and by benchmarks/collect.py.
+``pageNumber``, addresses one by one or as a scroll listing, phone numbers as a scroll
+listing (both with their documented filters, at most 100 numbers a page); the versioned
+``Accept`` enforced (406), ``x-api-key`` checked (401), problem-JSON errors, a
+sliding-window rate limit over several windows answering 429, ``x-ratelimit-*`` headers on
+every answer, and faults injected on request: status codes, slow answers, dropped
+connections, expired scrolls, malformed pages, random 5xx (seeded), a lower maximum page
+size. Used by the tests and by benchmarks/collect.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import json
 import math
 import random
+import re
 import secrets
 import socket
 import threading
@@ -31,11 +34,20 @@ from urllib.parse import parse_qs, unquote, urlsplit
 BASE_PATH = "/admin-provisioning"
 AUDIT_PATH = "/administration/audit/v1/audits"
 SCIM_PATH = "/udi/customers/0012J00042NkZQIQA3/scim/v2"
-RESOURCES = ("users", "sites", "addresses")
+RESOURCES = ("users", "sites", "addresses", "phone-numbers")
 CONTENT_TYPES = {
     "users": "application/vnd.users.v1+json",
     "sites": "application/json",
     "addresses": "application/vnd.addresses.v1+json",
+    "phone-numbers": "application/vnd.phonenumbers.v1+json",
+}
+#: The versioned media type's resource name, where it is not the path's (S1: ``phonenumbers``).
+MEDIA_NAMES = {"phone-numbers": "phonenumbers"}
+#: Fields each scroll listing filters on (S6, S7), as RSQL ``field==value`` / ``field!=value``
+#: terms joined by ``;`` (AND); ``*`` is a wildcard.
+FILTER_FIELDS = {
+    "addresses": ("country", "state", "displayForm"),
+    "phone-numbers": ("phoneNumber", "status", "country", "category"),
 }
 
 
@@ -69,6 +81,8 @@ class Tenant:
     audits: list[dict[str, Any]] = field(default_factory=list)
     #: SCIM User resources (``GET /udi/customers/{id}/scim/v2/Users``).
     scim_users: list[dict[str, Any]] = field(default_factory=list)
+    #: Phone number records (``GET /phone-numbers``), every status.
+    numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,8 @@ class Fake8x8:
         list_without_service_info: bool = False,
         scim_token: str = "scim_fake_token",
         scim_max_count: int = 100,
+        number_max_page_size: int = 100,
+        serve_address_list: bool = True,
         clock: Any = time.time,
     ) -> None:
         self.tenant = tenant
@@ -194,6 +210,10 @@ class Fake8x8:
         self.scim_token = scim_token
         # A server may serve fewer than ``count`` per page (RFC 7644 allows it).
         self.scim_max_count = scim_max_count
+        # The phone-number guide's maximum page size is 100 (S7), below the suite's 1000.
+        self.number_max_page_size = number_max_page_size
+        # False: an older server with only GET /addresses/{id} (the list answers 404).
+        self.serve_address_list = serve_address_list
         self.hits: list[Hit] = []
         self.scrolls: dict[str, _Scroll] = {}
         self.lock = threading.Lock()
@@ -396,7 +416,7 @@ class Fake8x8:
         if resource not in RESOURCES:
             return _json(404, problem(404, "Not Found", f"No route for {route}"))
         accept = headers.get("accept") or ""
-        wanted = f"application/vnd.{resource}.v1+json"
+        wanted = f"application/vnd.{MEDIA_NAMES.get(resource, resource)}.v1+json"
         if wanted not in [a.split(";")[0].strip() for a in accept.split(",")]:
             return _json(406, problem(406, "Not Acceptable", f"Use Accept: {wanted}"))
         ctype = {"content-type": CONTENT_TYPES[resource]}
@@ -412,6 +432,16 @@ class Fake8x8:
             )
         elif resource == "sites" and route.rstrip("/") == "/sites":
             answer = self._sites(query)
+        elif resource == "addresses" and route.rstrip("/") == "/addresses":
+            answer = (
+                self._listing(resource, list(self.tenant.addresses.values()), query)
+                if self.serve_address_list
+                else _json(404, problem(404, "Not Found", f"No route for {route}"))
+            )
+        elif resource == "phone-numbers" and route.rstrip("/") == "/phone-numbers":
+            answer = self._listing(
+                resource, self.tenant.numbers, query, max_size=self.number_max_page_size
+            )
         elif resource == "addresses" and route.count("/") == 2:
             address = self.tenant.addresses.get(unquote(route.split("/")[2]))
             answer = (
@@ -424,11 +454,12 @@ class Fake8x8:
         answer.headers.update(ctype)
         return answer
 
-    def _page_size(self, query: dict[str, str]) -> int | _Answer:
+    def _page_size(self, query: dict[str, str], max_size: int | None = None) -> int | _Answer:
         raw = query.get("pageSize", "100")
         size = int(raw) if raw.isdigit() else -1
-        if not 1 <= size <= self.max_page_size:
-            message = f"pageSize must be between 1 and {self.max_page_size}"
+        most = min(self.max_page_size, max_size or self.max_page_size)
+        if not 1 <= size <= most:
+            message = f"pageSize must be between 1 and {most}"
             error = {"field": "pageSize", "code": "VALIDATION_ERROR", "message": message}
             return _json(400, problem(400, "Bad Request", message, [error]))
         return size
@@ -470,6 +501,55 @@ class Fake8x8:
             data = [{k: v for k, v in u.items() if k != "serviceInfo"} for u in data]
         return _json(200, {"data": data, "pagination": pagination})
 
+    def _listing(
+        self,
+        resource: str,
+        items: list[dict[str, Any]],
+        query: dict[str, str],
+        *,
+        max_size: int | None = None,
+    ) -> _Answer:
+        """A scroll listing as S6/S7 document it: ``pageSize``, ``filter`` and ``sort`` on the
+        first page, ``scrollId`` alone after it, ``pagination.nextScrollId`` until
+        ``hasMore`` is false; 400 VALIDATION_ERROR naming the bad field."""
+        if "scrollId" in query:
+            if "filter" in query or "sort" in query:
+                message = "Cannot use scrollId with other first-page query parameters"
+                error = {"code": "CONFLICTING_QUERY_PARAMETER", "message": message}
+                return _json(400, problem(400, "Conflicting query parameters", message, [error]))
+            scroll = self.scrolls.get(query["scrollId"])
+            if scroll is None:
+                return _scroll_gone()
+        else:
+            size = self._page_size(query, max_size)
+            if isinstance(size, _Answer):
+                return size
+            chosen = _filtered(items, query.get("filter", ""), FILTER_FIELDS[resource])
+            if chosen is None:
+                error = {
+                    "field": "filter",
+                    "code": "VALIDATION_ERROR",
+                    "message": "Invalid filter expression",
+                }
+                return _json(400, problem(400, "Validation error", errors=[error]))
+            order = query.get("sort", "")
+            if order:
+                name = order.lstrip("+-")
+                if not items or name not in items[0]:
+                    error = {"field": "sort", "code": "VALIDATION_ERROR", "message": "Invalid sort"}
+                    return _json(400, problem(400, "Validation error", errors=[error]))
+                chosen.sort(key=lambda r: str(r.get(name) or ""), reverse=order[0] == "-")
+            scroll = _Scroll(chosen, 0, size)
+        end = scroll.offset + scroll.size
+        more = end < len(scroll.users)
+        pagination: dict[str, Any] = {"pageSize": scroll.size, "hasMore": more}
+        if more:
+            if scroll.next_id is None:
+                scroll.next_id = secrets.token_urlsafe(12)
+                self.scrolls[scroll.next_id] = _Scroll(scroll.users, end, scroll.size)
+            pagination["nextScrollId"] = scroll.next_id
+        return _json(200, {"data": scroll.users[scroll.offset : end], "pagination": pagination})
+
     def _sites(self, query: dict[str, str]) -> _Answer:
         size = self._page_size(query)
         if isinstance(size, _Answer):
@@ -484,6 +564,24 @@ class Fake8x8:
         more = start + size < len(self.tenant.sites)
         page = {"pageSize": size, "pageNumber": number, "hasMore": more}
         return _json(200, {"data": data, "pagination": page})
+
+
+def _filtered(
+    items: list[dict[str, Any]], expression: str, fields: Sequence[str]
+) -> list[dict[str, Any]] | None:
+    """The items an RSQL AND of ``field==value`` / ``field!=value`` terms keeps (compared
+    case-insensitively, ``*`` a wildcard), or None when the expression is not one of those."""
+    chosen = list(items)
+    for term in filter(None, expression.split(";")):
+        negate = "!=" in term
+        name, _, value = term.partition("!=" if negate else "==")
+        if name not in fields or not value or "," in term:
+            return None
+        pattern = re.compile(
+            ".*".join(re.escape(p) for p in value.strip('"').split("*")), re.IGNORECASE
+        )
+        chosen = [i for i in chosen if bool(pattern.fullmatch(str(i.get(name) or ""))) != negate]
+    return chosen
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> _Answer:

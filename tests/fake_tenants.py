@@ -75,9 +75,17 @@ def site_record(site_id: str, name: str, address_id: str | None) -> dict[str, An
 
 
 def address_record(
-    address_id: str, street: str, city: str, state: str, postal: str, country: str
+    address_id: str,
+    street: str,
+    city: str,
+    state: str,
+    postal: str,
+    country: str,
+    *,
+    licenses: int = 0,
 ) -> dict[str, Any]:
-    """An address as ``GET /addresses/{id}`` returns it (the street kept in streetName)."""
+    """An address as ``GET /addresses/{id}`` returns it (the street kept in streetName),
+    used by one site and serving ``licenses`` licenses."""
     return {
         "id": address_id,
         "displayForm": f"{street}, {city} {state}, {postal}",
@@ -87,6 +95,15 @@ def address_record(
         "postal": postal,
         "country": country,
         "origin": "ADMIN",
+        "addressUsage": {
+            "customer": 0,
+            "site": 1,
+            "userPersonal": 0,
+            "userExtension": 0,
+            "trunk": 0,
+            "operatorConnect": 0,
+            "license": licenses,
+        },
     }
 
 

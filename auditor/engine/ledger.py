@@ -29,6 +29,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from auditor.engine import idle_numbers
 from auditor.frames import member
 from auditor.model import InventoryForm, Kind, Ledger, LicenseStatus, Settings, Snapshot
 from auditor.vocab import CC_LICENSE, CC_POOL, SEATS_PER_CC_LICENSE, WASTE, Disposition
@@ -60,6 +61,9 @@ def build(snapshot: Snapshot, settings: Settings) -> Ledger:
         rows, disagreements = _per_license(snapshot)
     else:
         rows, disagreements = _per_pool(snapshot)
+    numbers = idle_numbers.ledger_rows(snapshot)  # after holders: nobody may claim one
+    if numbers is not None:
+        rows = pd.concat([rows, numbers], ignore_index=True)
     rows = _priced(rows, snapshot)
     rows = _disposed(rows, snapshot, settings)
     rows = contact_centre(rows, snapshot)

@@ -13,7 +13,17 @@ from dataclasses import replace
 
 import pandas as pd
 
-from auditor.engine import bill, chargeback, ledger, plan, spares, suppress, terms, terms_text
+from auditor.engine import (
+    bill,
+    chargeback,
+    idle_numbers,
+    ledger,
+    plan,
+    spares,
+    suppress,
+    terms,
+    terms_text,
+)
 from auditor.engine.tax import tax_table
 from auditor.errors import RuleError
 from auditor.frames import member
@@ -39,7 +49,7 @@ from auditor.rules import (
     tax_address_mismatch,
     unassigned_billed_seats,
 )
-from auditor.rules._base import RESULT_COLUMNS, Rule, discover
+from auditor.rules._base import ENTITY_TYPE, RESULT_COLUMNS, Rule, discover
 from auditor.rules._bill import CLAIM_RULES
 from auditor.text import readable
 from auditor.version import __version__
@@ -115,7 +125,8 @@ def run(
         contract=snapshot.contract is not None,
     )
     pools = _pools(snapshot, rows, set(open_.id))
-    pools["service_states"] = pools.license_type.map(_service_states(snapshot)).fillna("")
+    states = _service_states(snapshot).to_dict()
+    pools["service_states"] = [states.get(t, "") for t in pools.license_type]
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
     summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
@@ -208,6 +219,8 @@ def _stamp(found: pd.DataFrame, item: Rule) -> pd.DataFrame:
     rows = found.loc[:, list(RESULT_COLUMNS)].copy()
     rows["rule"] = item.meta.id
     rows["entity_type"] = item.meta.entity
+    if ENTITY_TYPE in found:  # a rule with two forms (a license, or an address) says which
+        rows["entity_type"] = found[ENTITY_TYPE].fillna(item.meta.entity).astype(str).to_numpy()
     rows["entity_id"] = rows.entity_id.astype(str)
     rows["id"] = item.meta.id + ":" + rows.entity_id
     return rows
@@ -257,6 +270,9 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     # A type given once per country is one pool in the report, its countries listed.
     counts = ["total", "unassigned", "suspended"]
     pools = snapshot.pools.groupby("license_type", sort=False)[counts].sum()
+    idle = idle_numbers.pool_counts(rows)  # numbers.csv's idle numbers: a pool of their own
+    if len(idle):
+        pools = pools.add(idle, fill_value=0)
     holders = snapshot.holdings.groupby("license_type").user_id.nunique().rename("holders")
     table = pools.join(holders, how="outer").fillna(0).astype("int64")
     table["assigned"] = table.total - table.unassigned - table.suspended

@@ -41,6 +41,8 @@ TAX_COLUMNS: Final = (
 def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataFrame:
     """One row per ``rule`` finding (a license), in the findings' order."""
     hits = findings[findings.rule.eq(rule)]
+    if "entity_type" in hits:  # findings by address have no license to lay out here
+        hits = hits[hits.entity_type.eq("license")]
     if snapshot.licenses is None or hits.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TAX_COLUMNS})
     units = snapshot.licenses.set_index("license_id").reindex(hits.entity_id)

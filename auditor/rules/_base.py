@@ -31,6 +31,10 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "license_type",
 )
 
+#: A column a rule may add to :data:`RESULT_COLUMNS` when its findings are about more than
+#: one kind of thing (``license`` or ``address``); the rule's ``entity`` otherwise.
+ENTITY_TYPE = "entity_type"
+
 #: The order rules appear in, as in PRODUCT.md; a rule not listed sorts after, by id.
 CONTRACT_ORDER: tuple[str, ...] = (
     "unassigned-billed-seats",
@@ -43,6 +47,7 @@ CONTRACT_ORDER: tuple[str, ...] = (
     "price-above-contract",
     "tax-outside-service-states",
     "billed-unknown-product",
+    "idle-phone-numbers",
 )
 
 Check = Callable[[Snapshot, Settings], pd.DataFrame]
@@ -131,8 +136,10 @@ def ledger_rows(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def results(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` restricted to :data:`RESULT_COLUMNS`, in order, with a clean index."""
-    return frame.loc[:, list(RESULT_COLUMNS)].reset_index(drop=True)
+    """``frame`` restricted to :data:`RESULT_COLUMNS` (and :data:`ENTITY_TYPE` when it has
+    one), in order, with a clean index."""
+    extra = [ENTITY_TYPE] if ENTITY_TYPE in frame else []
+    return frame.loc[:, [*RESULT_COLUMNS, *extra]].reset_index(drop=True)
 
 
 def money_severity(cents: pd.Series, known: pd.Series, settings: Settings) -> pd.Series:

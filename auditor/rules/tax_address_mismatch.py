@@ -7,18 +7,30 @@ import pandas as pd
 
 from auditor.model import LicenseStatus, Settings, Severity, Snapshot
 from auditor.rules._base import ledger_rows, results, rule
+from auditor.rules._tax_by_address import by_address
 from auditor.text import isolate, money, user_label
 
 RULE_ID = "tax-address-mismatch"
 
 
-def _needs_addresses(snapshot: Snapshot) -> str | None:
+def _per_license_reason(snapshot: Snapshot) -> str | None:
+    """Why the per-license form cannot run, or None when it can (it then wins)."""
     units = snapshot.licenses
     if units is None:
         return "licenses.csv gives pool counts only, with no per-license service addresses"
     if len(units) and units.service_state.eq("").all() and units.service_country.eq("").all():
         return "licenses.csv has no service_state or service_country for any license"
     return None
+
+
+def _needs_addresses(snapshot: Snapshot) -> str | None:
+    reason = _per_license_reason(snapshot)
+    if reason is None or snapshot.addresses is not None:
+        return None
+    return (
+        f"{reason}, and there is no addresses.csv (auditor collect writes it from the API's "
+        "address list, with how many licenses each address serves)"
+    )
 
 
 @rule(
@@ -41,7 +53,14 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     """Held (by the ledger's holder): service (country, state) differs from the holder's site;
     unassigned and held by nobody: matches no site of the tenant. A postal-code-only
     difference is not a mismatch; a side that is blank is not compared.
+
+    Without a per-license inventory, the by-address form (:mod:`auditor.rules._tax_by_address`)
+    reads addresses.csv: one finding per address serving licenses in a (country, state)
+    where no site is. With one, the per-license form wins and the by-address form does not
+    run, so no license is counted twice.
     """
+    if _per_license_reason(snapshot) is not None:
+        return by_address(snapshot, settings)
     units = snapshot.licenses
     assert units is not None  # guaranteed by _needs_addresses
     units = units.merge(snapshot.types[["license_type", "price_cents"]], on="license_type")

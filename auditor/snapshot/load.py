@@ -19,10 +19,12 @@ from auditor.errors import InputError
 from auditor.frames import member
 from auditor.model import Kind, LicenseStatus, Snapshot
 from auditor.snapshot import normalize as norm
+from auditor.snapshot.address_list import load_addresses
 from auditor.snapshot.catalogue import Catalogue, load_prices
 from auditor.snapshot.contract import load_contract
 from auditor.snapshot.csvio import hashed_reads, input_file, read_table, remember
 from auditor.snapshot.inventory import Inventory, load_inventory
+from auditor.snapshot.phone_numbers import load_numbers
 from auditor.snapshot.service_address import fill_site_lines, locate, territories
 from auditor.snapshot.statement import load_statement
 from auditor.snapshot.tables import SITES, USERS
@@ -71,6 +73,9 @@ def load(
         name: f"{name}.csv as collected from {origin}" if origin else str(paths[name])
         for name in ("users", "sites")
     }
+    for name in ("numbers", "addresses"):
+        path = directory / f"{name}.csv"
+        labels[name] = f"{name}.csv as collected from {origin}" if origin else str(path)
     sites, site_warnings = _sites(paths["sites"], labels["sites"])
     users, columns, user_warnings = _users(paths["users"], sites, labels["users"])
     inventory = _resolve_assignees(inventory, users)
@@ -78,6 +83,17 @@ def load(
     holdings, holdings_known = _holdings(
         users, columns, inventory, catalogue, labels["users"], holding_warnings
     )
+    # Optional: the API's phone numbers and address list (``auditor collect`` writes them).
+    numbers: pd.DataFrame | None = None
+    number_warnings: list[str] = []
+    numbers_path = _present(directory / "numbers.csv")
+    if numbers_path is not None:
+        numbers, number_warnings = load_numbers(numbers_path, catalogue, labels["numbers"])
+    address_list: pd.DataFrame | None = None
+    address_list_warnings: list[str] = []
+    address_list_path = _present(directory / "addresses.csv")
+    if address_list_path is not None:
+        address_list, address_list_warnings = load_addresses(address_list_path, labels["addresses"])
     if inventory.licenses is not None:
         located, address_warnings = locate(
             inventory.licenses, holdings, users, sites, str(paths["licenses"])
@@ -87,6 +103,8 @@ def load(
         )
     # Unknown types take their final spelling only now that every file's spellings are seen.
     holdings["license_type"] = catalogue.settle(holdings.license_type)
+    if numbers is not None:
+        numbers["license_type"] = catalogue.settle(numbers.license_type)
     inventory = _settled(inventory, catalogue)
     types = catalogue.types()
     users = _seat_figures(users, holdings, types)
@@ -100,10 +118,13 @@ def load(
         *holding_warnings,
         *_assignee_warnings(inventory, users, str(paths["licenses"])),
         *_unpooled_warnings(holdings, inventory, types, str(paths["licenses"])),
+        *number_warnings,
+        *address_list_warnings,
     ]
     inputs = [input_file(p) for p in paths.values()]
     if manifest_path.exists():
         inputs.append(input_file(manifest_path))
+    inputs += [input_file(p) for p in (numbers_path, address_list_path) if p is not None]
     contract_path = contract or directory / "contract.csv"
     terms = None
     if contract is not None or contract_path.exists():
@@ -138,6 +159,8 @@ def load(
         warnings=tuple(warnings),
         contract=terms,
         statement=bill,
+        numbers=numbers,
+        addresses=address_list,
     )
 
 

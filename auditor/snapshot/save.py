@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -44,11 +44,17 @@ def check_target(directory: Path) -> None:
 
 
 def save(
-    directory: Path, tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, object]
+    directory: Path,
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, object],
+    *,
+    replaces: Collection[str] = (),
 ) -> list[Path]:
     """Write each table as ``<name>.csv`` and ``manifest.json`` into ``directory``, atomically.
 
-    Returns the written paths. Files in ``directory`` other than those are kept.
+    Returns the written paths. Files in ``directory`` other than those are kept, except the
+    ``replaces`` ones: files this collection owns but could not write this time (an old
+    numbers.csv must not pass for today's).
     """
     check_target(directory)
     created = _missing_ancestors(directory.parent)
@@ -68,7 +74,7 @@ def save(
         written.append("manifest.json")
         for name in written:
             _fsync(staging / name)
-        _swap_in(staging, directory, keep_from_old=set(written))
+        _swap_in(staging, directory, keep_from_old={*written, *replaces})
         staging = None
         return [directory / name for name in written]
     except OSError as exc:

@@ -193,3 +193,44 @@ PRICES = TableSpec(
         Column("country", ("License country", "Country code", "Country")),
     ),
 )
+
+#: The tenant's addresses with their usage counts (``GET /addresses``, S6): ``license`` is how
+#: many licenses have the address as their service address, which is what taxes follow.
+ADDRESSES = TableSpec(
+    "addresses.csv",
+    (
+        Column("address_id", ("Address ID", "id"), required=True),
+        Column("state", ("State/Province", "Province", "Region"), required=True),
+        Column("country", ("Country code",), required=True),
+        Column(
+            "license_count",
+            ("usage_license", "addressUsage.license", "Licenses", "License usage"),
+            required=True,
+        ),
+        Column("site_count", ("usage_site", "addressUsage.site", "Sites", "Site usage")),
+        Column("street", ("Street address", "Address", "Address 1")),
+        Column("city", ("Town",)),
+        Column("postal", ("Postal code", "Zip", "Zip code", "Postcode")),
+        Column("display_form", ("displayForm", "Display form", "Full address")),
+        Column("user_extension_count", ("usage_user_extension", "addressUsage.userExtension")),
+        Column("user_personal_count", ("usage_user_personal", "addressUsage.userPersonal")),
+        Column("customer_count", ("usage_customer", "addressUsage.customer")),
+        Column("trunk_count", ("usage_trunk", "addressUsage.trunk")),
+        Column(
+            "operator_connect_count", ("usage_operator_connect", "addressUsage.operatorConnect")
+        ),
+    ),
+)
+
+#: The tenant's phone numbers (``GET /phone-numbers``, S7): an AVAILABLE number is claimed
+#: and billed but used by nobody.
+NUMBERS = TableSpec(
+    "numbers.csv",
+    (
+        Column("number", ("Phone number", "phoneNumber", "Number", "DID", "E.164"), required=True),
+        Column("status", ("Number status", "State"), required=True),
+        Column("category", ("Number category", "Type", "Number type")),
+        Column("origin", ("Number origin", "Source")),
+        Column("country", ("Country code", "Number country")),
+    ),
+)

@@ -1,8 +1,10 @@
 """Collect a tenant's users and sites from 8x8's Administration API, without losing a user.
 
 Users come by scroll paging (``pageSize`` on the first request, then ``scrollId`` alone until
-``pagination.hasMore`` is false), sites by ``pageSize`` + ``pageNumber``, and each distinct
-site address once from ``/addresses/{id}``. Every request goes through
+``pagination.hasMore`` is false), sites by ``pageSize`` + ``pageNumber``, the addresses from
+the address list when it is cheaper than one ``/addresses/{id}`` per distinct site address
+(:mod:`~auditor.sources.addresses`), and the numbers nobody is assigned from
+``/phone-numbers`` (:mod:`~auditor.sources.numbers`). Every request goes through
 :class:`~auditor.sources.client.ApiClient` (pacing, retries, error sentences).
 
 What keeps the user list exact:
@@ -29,9 +31,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pandas as pd
 
 from auditor.errors import SourceError
-from auditor.sources import audit_records, mapping
+from auditor.sources import addresses, audit_records, mapping, numbers
 from auditor.sources.apikey import ApiKey
 from auditor.sources.base import Collected, CollectStats
 from auditor.sources.client import ApiClient, ApiError
@@ -106,7 +109,10 @@ class AdminApiSource:
             self._client = client
             users = self._users()
             self._check_list_payload()
+            self._addresses: pd.DataFrame | None = None
             sites = self._sites()
+            phone_numbers, said = numbers.collect(client, stats=self.stats, report=self._report)
+            self.warnings.extend(said)
         if self.audit_days is not None:
             self._deactivation_times(users, self.audit_days)
         self._report()
@@ -116,6 +122,8 @@ class AdminApiSource:
             sites=mapping.frame(sites, mapping.SITE_COLUMNS),
             stats=self.stats,
             warnings=(*self._status_warnings(users, f"{self.base_url}/users"), *self.warnings),
+            addresses=self._addresses,
+            numbers=phone_numbers,
         )
 
     # -- progress -------------------------------------------------------------------------
@@ -295,9 +303,10 @@ class AdminApiSource:
         return self._with_addresses(list(records.values()))
 
     def _with_addresses(self, sites: list[dict[str, Any]]) -> list[dict[str, str]]:
-        """Each site's row with its address, each distinct address fetched once."""
-        addresses: dict[str, dict[str, Any]] = {}
-        rows = []
+        """Each site's row with its address: from the address list when that costs fewer
+        requests than one per distinct site address, else (and for any it lacks) by id."""
+        labels: dict[str, str] = {}
+        wanted: list[str] = []
         for site in sites:
             label = f"site {mapping.text(site.get('name'))!r} ({mapping.text(site.get('id'))})"
             address_id = mapping.text(mapping.dig(site, "address", "id"))
@@ -307,24 +316,31 @@ class AdminApiSource:
                     "each site's country and state; give the site a service address in "
                     "Admin Console, then collect again."
                 )
-            if address_id not in addresses:
-                path = f"/addresses/{quote(address_id, safe='')}"
-                try:
-                    addresses[address_id] = self._client.get_json(path, "addresses")
-                except ApiError as exc:
-                    if exc.status != 404:
-                        raise
-                    raise SourceError(
-                        f"GET {self.base_url}{path} answered 404 Not Found: the address of "
-                        f"{label} does not exist."
-                    ) from exc
-                self.stats.addresses = len(addresses)
-                self._report()
-            row = mapping.site_row(site, addresses[address_id])
+            if address_id not in labels:
+                labels[address_id] = label
+                wanted.append(address_id)
+        try:
+            found = addresses.collect(
+                self._client,
+                wanted,
+                first_page=lambda: self._first_page("/addresses", "addresses", {}),
+                stats=self.stats,
+                report=self._report,
+            )
+        except addresses.AddressMissing as exc:
+            raise SourceError(
+                f"{exc}: the address of {labels[exc.address_id]} does not exist."
+            ) from exc
+        self.warnings.extend(found.warnings)
+        self._addresses = found.frame()
+        rows = []
+        for site in sites:
+            address_id = mapping.text(mapping.dig(site, "address", "id"))
+            row = mapping.site_row(site, found.by_id[address_id])
             if not row["country"]:
                 raise SourceError(
-                    f"GET {self.base_url}/addresses/{address_id} ({label}'s address) has no "
-                    "country, and the audit needs each site's country."
+                    f"GET {self.base_url}/addresses/{address_id} ({labels[address_id]}'s "
+                    "address) has no country, and the audit needs each site's country."
                 )
             rows.append(row)
         return rows

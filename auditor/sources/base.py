@@ -26,6 +26,7 @@ class CollectStats:
     retry_wait_seconds: float = 0.0
     user_pages: int = 0
     site_pages: int = 0
+    #: Distinct site addresses found (from the list or by id).
     addresses: int = 0
     users: int = 0
     sites: int = 0
@@ -38,6 +39,13 @@ class CollectStats:
     #: Audit Records pages read, and INACTIVE users given a deactivation time from them.
     audit_pages: int = 0
     deactivation_times: int = 0
+    #: Pages of ``GET /addresses``, the addresses it listed, and site addresses fetched by id.
+    address_pages: int = 0
+    listed_addresses: int = 0
+    addresses_by_id: int = 0
+    #: Pages of ``GET /phone-numbers`` and the numbers they listed.
+    number_pages: int = 0
+    numbers: int = 0
 
     def as_dict(self) -> dict[str, int | float]:
         """The figures as plain JSON values, seconds rounded to milliseconds."""
@@ -58,6 +66,10 @@ class Collected:
     warnings: tuple[str, ...] = ()
     #: False when the source knows no sites (SCIM): the folder's own sites.csv is kept.
     has_sites: bool = True
+    #: addresses.csv (every address with its usage counts) and numbers.csv (the numbers not
+    #: assigned to anyone), or None when the source could not read them whole.
+    addresses: pd.DataFrame | None = None
+    numbers: pd.DataFrame | None = None
 
 
 class Source(Protocol):

@@ -29,6 +29,7 @@ PRODUCTS = {
     "users": '"UC & CC User Admin"',
     "sites": '"UC Site Admin"',
     "addresses": '"UC Site Admin"',
+    "phonenumbers": '"UC & CC Number Admin"',
     "audits": '"Audit Records"',
     "scim": "SCIM",
 }

@@ -54,7 +54,7 @@ def user_ids(collected: Collected) -> list[str]:
 EXPECTED = sorted(u["basicInfo"]["userId"] for u in small_tenant(250, 3).users)
 
 
-def test_paging_headers_and_one_request_per_distinct_address() -> None:
+def test_paging_headers_and_the_address_list_instead_of_one_request_per_address() -> None:
     api = fake()
     seen: list[httpx.Request] = []
     inner = mock_transport(api)
@@ -70,9 +70,10 @@ def test_paging_headers_and_one_request_per_distinct_address() -> None:
     assert queries[0] == ("/admin-provisioning/users", {"pageSize": "100"})
     assert [q for _, q in queries[1:3]] == [{"scrollId": q["scrollId"]} for _, q in queries[1:3]]
     assert queries[3] == ("/admin-provisioning/sites", {"pageSize": "100", "pageNumber": "0"})
-    assert [p for p, _ in queries[4:]] == [
-        "/admin-provisioning/addresses/addr-1",
-        "/admin-provisioning/addresses/addr-2",
+    # Two site addresses: the list's one page beats two GET /addresses/{id}.
+    assert queries[4:] == [
+        ("/admin-provisioning/addresses", {"pageSize": "100"}),
+        ("/admin-provisioning/phone-numbers", {"pageSize": "100", "filter": "status!=ASSIGNED"}),
     ]
     assert {r.headers["x-api-key"] for r in seen} == {KEY}
     accepts = {r.url.path.split("/")[2]: r.headers["accept"] for r in seen}
@@ -80,11 +81,19 @@ def test_paging_headers_and_one_request_per_distinct_address() -> None:
         "users": "application/vnd.users.v1+json",
         "sites": "application/vnd.sites.v1+json",
         "addresses": "application/vnd.addresses.v1+json",
+        "phone-numbers": "application/vnd.phonenumbers.v1+json",
     }
     stats = collected.stats
     assert (stats.requests, stats.user_pages, stats.site_pages, stats.addresses) == (6, 3, 1, 2)
+    assert (stats.address_pages, stats.addresses_by_id, stats.number_pages) == (1, 0, 1)
     assert list(collected.sites.site_id) == ["site-1", "site-2", "site-3"]
     assert list(collected.sites.street) == ["1 Main St", "2 Main St", "2 Main St"]
+
+
+def _without_address(address_id: str) -> Tenant:
+    tenant = small_tenant(250, 3)
+    del tenant.addresses[address_id]
+    return tenant
 
 
 @pytest.mark.parametrize("omit", [False, True], ids=["null-scroll-id", "no-scroll-id-key"])
@@ -142,7 +151,8 @@ def collect_error(api: Fake8x8 | None = None, **options: Any) -> tuple[SourceErr
             "users answered 400 Bad Request: the server said: try later.",
         ),
         (
-            {"faults": [Fault("status", "/addresses", status=404)]},
+            # addr-1 is in no page of the list, so it is asked for by id: 404.
+            {"tenant": _without_address("addr-1")},
             "addresses/addr-1 answered 404 Not Found: the address of site 'Site 0' (site-1) "
             "does not exist.",
         ),
@@ -258,7 +268,7 @@ def test_a_scroll_expiring_twice_ends_the_run() -> None:
 
 
 def pages(*bodies: dict[str, Any]) -> Callable[[httpx.Request], httpx.Response]:
-    """A handler serving users pages in order, then one site and its address."""
+    """A handler serving users pages in order, then one site, its address and no numbers."""
     queue = list(bodies)
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -267,7 +277,12 @@ def pages(*bodies: dict[str, Any]) -> Callable[[httpx.Request], httpx.Response]:
         if request.url.path.endswith("/sites"):
             site = {"id": "s", "name": "S", "address": {"id": "a"}}
             return httpx.Response(200, json={"data": [site], "pagination": {"hasMore": False}})
-        return httpx.Response(200, json={"id": "a", "country": "US", "state": "TX"})
+        address = {"id": "a", "country": "US", "state": "TX"}
+        if request.url.path.endswith("/addresses"):
+            return httpx.Response(200, json={"data": [address], "pagination": {}})
+        if request.url.path.endswith("/phone-numbers"):
+            return httpx.Response(200, json={"data": [], "pagination": {}})
+        return httpx.Response(200, json=address)
 
     return handle
 

@@ -24,7 +24,8 @@ from tests.fake_tenants import small_tenant
 from tests.sources.conftest import FakeFactory
 
 SECRET = "eght_S3cr3t-k3y_that_must_never_be_printed_42"
-SNAPSHOT = {"users.csv", "sites.csv", "manifest.json"}
+# users and sites, the address list (one page: cheaper than by id) and the numbers not assigned
+SNAPSHOT = {"users.csv", "sites.csv", "addresses.csv", "numbers.csv", "manifest.json"}
 
 pytestmark = pytest.mark.usefixtures("fast_cli")
 
@@ -61,7 +62,7 @@ def test_collect_writes_a_snapshot_and_says_where(
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["base_url"] == api.url
     assert manifest["tool_version"] == __version__
-    assert manifest["rows"] == {"users": 250, "sites": 3}
+    assert manifest["rows"] == {"users": 250, "sites": 3, "addresses": 2, "numbers": 0}
     assert manifest["requests"] == 4
     assert manifest["retries"] == 0
     assert manifest["rate_limit_wait_seconds"] == 0.0
@@ -283,7 +284,8 @@ def test_the_key_file_is_read_and_a_non_snapshot_folder_is_refused(
     code, _, stderr = run(args, capsys)
     assert code == 2
     assert "not empty and holds no snapshot" in stderr
-    assert api.count() == 3  # the second run was refused before any request
+    # users, sites, the address list, the idle numbers; the second run was refused before any
+    assert api.count() == 4
 
 
 def test_no_progress_when_stderr_is_not_a_terminal_and_a_line_when_it_is() -> None:
