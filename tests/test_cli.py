@@ -143,6 +143,7 @@ def test_demo_runs_the_bundled_tenant(tmp_path: Path, capsys: pytest.CaptureFixt
     assert data["as_of"] == "2026-11-02"  # the manifest's collected_at
     counts = data["summary"]["findings_by_rule"]
     assert counts.pop("sources-disagree") == 0  # the demo's two exports agree
+    assert counts.pop("idle-phone-numbers") == 0  # its numbers are porting in, none idle
     assert all(count > 0 for count in counts.values())
     assert "monthly waste" in stderr
 

@@ -66,7 +66,7 @@ def check(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
     units = units.merge(snapshot.types[["license_type", "price_cents"]], on="license_type")
     # Who holds each license is the ledger's word (license_ids, then assigned_to, then types).
     holders = ledger_rows(snapshot).set_index("seat_id").holder
-    units = units.assign(assigned_to=units.license_id.map(holders).fillna(""))
+    units = units.assign(assigned_to=units.license_id.map(holders).astype(object).fillna(""))
     assigned = _assigned(units, snapshot)
     unassigned = _unassigned(units, snapshot)
     hits = pd.concat([assigned, unassigned], ignore_index=True)

@@ -104,7 +104,7 @@ class AdminApiSource:
         self.warnings: list[str] = []
         self._bare: list[str] = []
         with ApiClient(
-            self.base_url, self._key, stats=self.stats, on_wait=self._waiting, **self._client_args
+            self.base_url, self._key, stats=self.stats, on_wait=self._report, **self._client_args
         ) as client:
             self._client = client
             users = self._users()
@@ -118,8 +118,8 @@ class AdminApiSource:
         self._report()
         self.stats.elapsed_seconds = self._clock() - start
         return Collected(
-            users=mapping.frame(users, mapping.USER_COLUMNS),
-            sites=mapping.frame(sites, mapping.SITE_COLUMNS),
+            users=mapping.frame(users, mapping.USERS_FILE_COLUMNS),
+            sites=mapping.frame(sites, mapping.SITES_FILE_COLUMNS),
             stats=self.stats,
             warnings=(*self._status_warnings(users, f"{self.base_url}/users"), *self.warnings),
             addresses=self._addresses,
@@ -127,9 +127,6 @@ class AdminApiSource:
         )
 
     # -- progress -------------------------------------------------------------------------
-
-    def _waiting(self) -> None:
-        self._report()
 
     def _report(self) -> None:
         pacer = self._client.pacer
@@ -225,7 +222,7 @@ class AdminApiSource:
             audit_records.audit_base(self.base_url),
             self._key,
             stats=self.stats,
-            on_wait=self._waiting,
+            on_wait=self._report,
             **self._client_args,
         ) as client:  # another API: its own pacing, same documented limits
             found, pages = audit_records.deactivations(client, now=now, days=days)

@@ -16,12 +16,12 @@ import pandas as pd
 from auditor.snapshot.tables import SITES, USERS
 from auditor.text import readable
 
-USER_COLUMNS = tuple(c.name for c in USERS.columns)
+USERS_FILE_COLUMNS = tuple(c.name for c in USERS.columns)
 #: The statuses 8x8 documents; anything else (null included) is written as UNKNOWN.
 STATUSES = ("ACTIVE", "INACTIVE")
 UNKNOWN = "UNKNOWN"
-SITE_COLUMNS = ("site_id", "name", "street", "city", "state", "postal", "country")
-assert set(SITE_COLUMNS) == {c.name for c in SITES.columns}
+SITES_FILE_COLUMNS = ("site_id", "name", "street", "city", "state", "postal", "country")
+assert set(SITES_FILE_COLUMNS) == {c.name for c in SITES.columns}
 
 #: The address parts that make up the street line, in the order they are written.
 STREET_PARTS = (

@@ -134,7 +134,7 @@ class ScimSource:
         ]
         return Collected(
             users=mapping.frame(rows, COLUMNS),
-            sites=mapping.frame([], mapping.SITE_COLUMNS),
+            sites=mapping.frame([], mapping.SITES_FILE_COLUMNS),
             stats=self.stats,
             warnings=tuple(warnings),
             has_sites=False,

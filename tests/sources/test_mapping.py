@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.snapshot.tables import USERS
-from auditor.sources.mapping import SITE_COLUMNS, USER_COLUMNS, frame, site_row, street, user_row
+from auditor.sources.mapping import (
+    SITES_FILE_COLUMNS,
+    USERS_FILE_COLUMNS,
+    frame,
+    site_row,
+    street,
+    user_row,
+)
 
 #: reference/8x8-api.md section 6.1, trimmed to what the mapping reads.
 DOC_USER: dict[str, Any] = {
@@ -37,7 +44,7 @@ DOC_USER: dict[str, Any] = {
 
 def test_the_documented_user_maps_to_every_canonical_column() -> None:
     row = user_row(DOC_USER)
-    assert tuple(row) == USER_COLUMNS == tuple(c.name for c in USERS.columns)
+    assert tuple(row) == USERS_FILE_COLUMNS == tuple(c.name for c in USERS.columns)
     assert row == {
         "user_id": "hvOB1l3zDCaDAwp9tNLzZA",
         "email": "jane.doe@corp.com",
@@ -91,9 +98,9 @@ def test_street_line_and_site_row() -> None:
         "postal": "10001",
         "country": "US",
     }
-    table = frame([row], SITE_COLUMNS)
-    assert list(table.columns) == list(SITE_COLUMNS)
-    assert frame([], USER_COLUMNS).empty
+    table = frame([row], SITES_FILE_COLUMNS)
+    assert list(table.columns) == list(SITES_FILE_COLUMNS)
+    assert frame([], USERS_FILE_COLUMNS).empty
 
 
 def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
@@ -102,6 +109,6 @@ def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
     row = user_row(user)
     assert row["first_name"] == "Ja\ufffdne \ufffd"
     assert user_row(DOC_USER)["first_name"] == "Jane"
-    table = frame([row], USER_COLUMNS)  # Arrow strings refuse surrogates outright
+    table = frame([row], USERS_FILE_COLUMNS)  # Arrow strings refuse surrogates outright
     assert table.loc[0, "first_name"] == "Ja\ufffdne \ufffd"
     assert user_row({"basicInfo": {"firstName": "\U0001f600"}})["first_name"] == "\U0001f600"
