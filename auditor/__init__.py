@@ -17,6 +17,7 @@ from auditor.pipeline import audit_folder, collect_folder
 from auditor.render import write_reports
 from auditor.settings.options import AuditOptions
 from auditor.snapshot.load import load
+from auditor.version import __version__
 
 __all__ = [
     "AuditOptions",
