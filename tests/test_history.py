@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import select
 import sqlite3
 import subprocess
 import sys
@@ -125,6 +126,7 @@ KILLER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_the_history_intact(tenant: TenantFactory, tmp_path: Path) -> None:
     history = tmp_path / "h.sqlite"
     folder = tenant([user("c1", extension="1")])
@@ -141,41 +143,87 @@ def test_a_killed_run_leaves_the_history_intact(tenant: TenantFactory, tmp_path:
     assert history.read_bytes() == before
 
 
+#: One audit a month for six months into one history. ``hold`` pauses inside the first
+#: month's write transaction (it says "holding" on one pipe and waits on another); ``trace``
+#: says "begin" the moment its first BEGIN IMMEDIATE starts, before SQLite's busy wait.
 RACER = textwrap.dedent(
     """
-    import datetime as dt, sys
+    import datetime as dt, os, sqlite3, sys
     from pathlib import Path
     from auditor.history.changes import recorded
     from auditor.engine.run import run
     from auditor.model import Settings
     from auditor.snapshot.load import load
-    day = dt.date.fromisoformat(sys.argv[3])
+    folder, history, day, tenant, role, ready, hold = sys.argv[1:8]
+    ready, hold = int(ready), int(hold)
+    if role == "trace":
+        connect, told = sqlite3.connect, []
+        def traced(*args, **kwargs):
+            db = connect(*args, **kwargs)
+            def begun(sql):
+                if sql.startswith("BEGIN IMMEDIATE") and not told:
+                    told.append(os.write(ready, b"begin"))
+            db.set_trace_callback(begun)
+            return db
+        sqlite3.connect = traced
+    day = dt.date.fromisoformat(day)
     for month in range(1, 7):
-        report = run(load(Path(sys.argv[1])), Settings(as_of=day.replace(month=month)),
-                     tenant=sys.argv[4], generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-        with recorded(report, Path(sys.argv[2]), set()):
-            pass
+        report = run(load(Path(folder)), Settings(as_of=day.replace(month=month)),
+                     tenant=tenant, generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        with recorded(report, Path(history), set()):
+            if role == "hold" and month == 1:
+                os.write(ready, b"holding")
+                os.read(hold, 1)
     """
 )
 
 
+def _racer(
+    folder: Path, history: Path, tenant: str, role: str
+) -> tuple[subprocess.Popen[bytes], int, int]:
+    """Start a racer; return it, the pipe it reports on and the pipe that releases it."""
+    ready_read, ready_write = os.pipe()
+    hold_read, hold_write = os.pipe()
+    args = [str(folder), str(history), "2026-01-05", tenant, role, str(ready_write), str(hold_read)]
+    racer = subprocess.Popen(
+        [sys.executable, "-c", RACER, *args], pass_fds=(ready_write, hold_read)
+    )
+    os.close(ready_write)
+    os.close(hold_read)
+    return racer, ready_read, hold_write
+
+
+def _said(pipe: int) -> bytes:
+    """What a racer says; the 300 s is a guard against a hang, not a race."""
+    assert select.select([pipe], [], [], 300)[0], "the racer said nothing"
+    return os.read(pipe, 16)
+
+
+@pytest.mark.slow
 def test_two_audits_at_once_both_land(tenant: TenantFactory, tmp_path: Path) -> None:
+    """B starts its write while A holds the history's write lock, so B must wait for A
+    (instead of failing or overwriting): both land, A's first run first."""
     history = tmp_path / "h.sqlite"
     folder = tenant([user("c1", extension="1"), user("c2")])
-    env = {**os.environ}
-    racers = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, str(folder), str(history), "2026-01-05", name], env=env
-        )
-        for name in ("A", "B")
-    ]
-    assert [p.wait(timeout=120) for p in racers] == [0, 0]
+    a, a_says, a_hold = _racer(folder, history, "A", "hold")
+    assert _said(a_says) == b"holding"
+    b, b_says, b_hold = _racer(folder, history, "B", "trace")
+    try:
+        assert _said(b_says) == b"begin"  # B asks for the lock A holds
+        os.write(a_hold, b"go")
+        assert [a.wait(timeout=300), b.wait(timeout=300)] == [0, 0]
+    finally:
+        for racer in (a, b):
+            racer.kill()
+        for pipe in (a_says, a_hold, b_says, b_hold):
+            os.close(pipe)
     with read_history(history) as h:
         runs = h.runs()
     assert sorted(runs.tenant.value_counts().to_dict().items()) == [("A", 6), ("B", 6)]
     db = sqlite3.connect(history)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM findings").fetchone()[0] == 12 * 2
+    assert db.execute("SELECT tenant FROM runs ORDER BY id LIMIT 1").fetchone()[0] == "A"
     db.close()
 
 

@@ -19,8 +19,8 @@ from auditor.sources.base import Collected, CollectStats
 from auditor.sources.ratelimit import Limits
 from tests.fake8x8 import Fake8x8, Fault, Tenant, mock_transport
 from tests.fake_tenants import small_tenant
+from tests.helpers.clock import FakeClock
 from tests.sources.conftest import KEY
-from tests.sources.test_ratelimit import FakeClock
 
 BASE = "https://api.8x8.com/admin-provisioning"
 

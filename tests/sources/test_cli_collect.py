@@ -178,12 +178,16 @@ def test_each_error_path_exits_3_with_one_sentence_and_no_key(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("auditor.sources.admin_api.CLIENT_TIMEOUT", 0.2)
+    # Only the timeout case needs a short timeout: its answers are held until the fake stops,
+    # so they cannot arrive in time; the others get time to spare on a busy machine.
+    monkeypatch.setattr(
+        "auditor.sources.admin_api.CLIENT_TIMEOUT", 0.2 if case == "timeout" else 10.0
+    )
     faults = {
         "403": [Fault("status", "/sites", status=403)],
         "400": [Fault("status", "/users", at=2, status=400)],
         "5xx": [Fault("status", "/addresses", times=99, status=503)],
-        "timeout": [Fault("slow", "/users", times=99, delay=0.5)],
+        "timeout": [Fault("slow", "/users", times=99, delay=60.0)],
     }.get(case, [])
     api = fake(small_tenant(250, 3), api_key="other" if case == "401" else env_key, faults=faults)
     url = {"404": api.url.replace("provisioning", "prov"), "refused": refused_url()}.get(
