@@ -74,6 +74,7 @@ NY_SITE = {
 }
 
 
+@pytest.mark.slow
 def test_a_one_line_service_address_is_compared(tenant: TenantFactory) -> None:
     """The displayForm line is in New York: right for the NY user, wrong for the CA one."""
     folder = tenant(
@@ -111,6 +112,7 @@ ON_SITE = {
 }
 
 
+@pytest.mark.slow
 def test_blank_country_comes_from_the_holders_site_and_accents_fold(tenant: TenantFactory) -> None:
     """ "Quebec" with no country: the holder's site is in Canada, where Québec = Quebec = QC."""
     folder = tenant(
@@ -128,6 +130,7 @@ def test_blank_country_comes_from_the_holders_site_and_accents_fold(tenant: Tena
     assert units.service_country_code["L1"] == "CA"
 
 
+@pytest.mark.slow
 def test_blank_country_is_the_tenants_only_one(tenant: TenantFactory) -> None:
     """An unassigned license in "TX" with no country: the tenant is all US, and has Austin."""
     folder = tenant(
@@ -142,6 +145,7 @@ def test_blank_country_is_the_tenants_only_one(tenant: TenantFactory) -> None:
     assert report.snapshot.licenses.set_index("license_id").service_country_code["L2"] == "US"
 
 
+@pytest.mark.slow
 def test_no_country_to_infer_is_warned_and_not_compared(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("a", licenses="X2")],
@@ -169,6 +173,7 @@ PR_SITE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("site", "license_state", "license_country"),
     [
@@ -191,6 +196,7 @@ def test_us_territories_match_as_a_country_or_a_state(
     assert (units.service_country_code["L1"], units.service_state_code["L1"]) == ("US", "PR")
 
 
+@pytest.mark.slow
 def test_given_cells_win_over_the_line(tenant: TenantFactory) -> None:
     """A street cell holding a whole line does not override the state the file gives."""
     row = {**unit("L1", "X2", assigned_to="a", state="CA"), "service_street": DISPLAY_FORM}

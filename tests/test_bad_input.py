@@ -51,6 +51,7 @@ FILES: list[tuple[str, Callable[[Path], None], str]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("case", "damage", "message"), FILES, ids=[f[0] for f in FILES])
 def test_broken_users_file(
     tenant: TenantFactory, case: str, damage: Callable[[Path], None], message: str
@@ -111,6 +112,7 @@ READABLE: list[tuple[str, bytes]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("case", "data"), READABLE, ids=[r[0] for r in READABLE])
 def test_export_quirks_still_load(tenant: TenantFactory, case: str, data: bytes) -> None:
     folder = tenant([user("u1", licenses="X2")])
@@ -121,6 +123,7 @@ def test_export_quirks_still_load(tenant: TenantFactory, case: str, data: bytes)
     assert not any("users.csv" in w for w in snap.warnings)
 
 
+@pytest.mark.slow
 def test_windows_1252_names_load_with_a_warning(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X2")])
     text = (
@@ -132,6 +135,7 @@ def test_windows_1252_names_load_with_a_warning(tenant: TenantFactory) -> None:
     assert any("Windows-1252" in w for w in snap.warnings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("price", "cents"),
     [
@@ -158,6 +162,7 @@ def test_prices_that_would_be_guesses_are_refused(tenant: TenantFactory, price: 
         load(folder)
 
 
+@pytest.mark.slow
 def test_warnings_for_what_the_audit_survives(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("u1", licenses="X2;X9"), user("u2", site="Mars Base")],
@@ -171,6 +176,7 @@ def test_warnings_for_what_the_audit_survives(tenant: TenantFactory) -> None:
     assert "lists no 'X9' licenses, yet 1 user(s) hold that type" in text
 
 
+@pytest.mark.slow
 def test_cli_shows_warnings_on_stderr(
     tenant: TenantFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,6 +210,7 @@ FILE_NAMES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=FILE_NAMES, blob=st.binary(max_size=400))
 def test_random_bytes_never_raise_anything_but_input_error(name: str, blob: bytes) -> None:
@@ -275,6 +282,7 @@ CELLS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     name=FILE_NAMES,
@@ -342,6 +350,7 @@ STATEMENT_FILES: list[tuple[str, Callable[[Path], None], str]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "damage", "message"), STATEMENT_FILES, ids=[f[0] for f in STATEMENT_FILES]
 )
@@ -356,6 +365,7 @@ def test_broken_statement_file(
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.slow
 def test_a_statement_as_the_export_tools_save_it_loads(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X2")])
     text = "Charge Description;Qty;Line Total;Charge Type\r\nX2;1;24,00;Recurring Charges\r\n"
@@ -401,6 +411,7 @@ STATEMENT_HEADERS = ["description", "quantity", "amount", "unit_price", "categor
                      "jurisdiction", "period_start", "period_end"]  # fmt: skip
 
 
+@pytest.mark.slow
 @FUZZ
 @given(rows=st.lists(st.lists(STATEMENT_CELLS, min_size=8, max_size=8), max_size=6))
 def test_any_statement_is_refused_in_a_sentence_or_audited_by_every_bill_rule(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from auditor.engine.chargeback import NO_SITE, SITE_COLUMNS
 from auditor.model import Report
 from tests.conftest import DEMO, SITES, TenantFactory, audit, unit, user
@@ -20,6 +22,7 @@ def reconciles(report: Report) -> None:
     assert (sites.annual_waste == sites.monthly_waste * 12).all()
 
 
+@pytest.mark.slow
 def test_tiny_example_by_hand(tiny_dir: Path) -> None:
     report = audit(tiny_dir, dt.date(2026, 11, 1))
     sites = report.sites.set_index("site")
@@ -38,12 +41,14 @@ def test_tiny_example_by_hand(tiny_dir: Path) -> None:
     reconciles(report)
 
 
+@pytest.mark.slow
 def test_demo_reconciles_with_the_summary() -> None:
     report = audit(DEMO, dt.date(2026, 11, 2))
     reconciles(report)
     assert report.sites.site.tolist()[-1] == NO_SITE  # the WA and NJ spares
 
 
+@pytest.mark.slow
 def test_pool_counts_only_reconcile_through_the_no_site_row(tiny_dir: Path) -> None:
     (tiny_dir / "licenses.csv").write_text(
         "license_type,total,unassigned\nX2,3,1\nX4,2,1\nCall Recording Storage,1,0\n"
@@ -55,6 +60,7 @@ def test_pool_counts_only_reconcile_through_the_no_site_row(tiny_dir: Path) -> N
     assert sites.loc["Austin", "monthly_cost"] == 24.0  # u4 holds X2
 
 
+@pytest.mark.slow
 def test_a_shared_state_goes_to_the_lowest_site_id(tenant: TenantFactory) -> None:
     second_ca = {**SITES[0], "site_id": "la", "name": "Los Angeles"}
     folder = tenant(
@@ -68,6 +74,7 @@ def test_a_shared_state_goes_to_the_lowest_site_id(tenant: TenantFactory) -> Non
     assert sites.loc["austin", "monthly_cost"] == 0.0  # idle sites are listed too
 
 
+@pytest.mark.slow
 def test_unknown_prices_are_counted_not_summed(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X9")])
     sites = audit(folder).sites.set_index("site_id")

@@ -23,6 +23,7 @@ def config(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_gates_exit_1_with_the_reason_and_respect_suppressions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -58,6 +59,7 @@ def test_gates_exit_1_with_the_reason_and_respect_suppressions(
     assert (stale["suppressed"], stale["suppression_reason"]) == (True, "legal hold")
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing_but_errors(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["audit", "--input", str(FIXTURES / "tiny"), "--out", "o", "--quiet"]
     assert run(args, capsys) == (0, "", "")
@@ -66,6 +68,7 @@ def test_quiet_prints_nothing_but_errors(capsys: pytest.CaptureFixture[str]) -> 
     assert err.startswith("auditor: gate crossed:")
 
 
+@pytest.mark.slow
 def test_config_supplies_everything_and_flags_override_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,6 +126,7 @@ def test_unknown_rule_in_a_suppression_is_exit_2(
     assert "'stale' is not a rule id" in err
 
 
+@pytest.mark.slow
 def test_history_command_lists_runs_as_a_table_and_as_json(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -27,6 +27,7 @@ def demo_without_bill(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_statement_flag_reconciles_and_says_the_credit(
     demo_without_bill: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -47,6 +48,7 @@ def test_statement_flag_reconciles_and_says_the_credit(
     assert data["statement"]["lines"] == 18
 
 
+@pytest.mark.slow
 def test_the_config_key_names_the_statement_relative_to_the_config(
     demo_without_bill: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -102,6 +104,7 @@ def test_a_missing_statement_file_is_named(
     assert stderr == f"auditor: error: {missing}: the file does not exist.\n"
 
 
+@pytest.mark.slow
 def test_another_months_statement_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,6 +128,7 @@ def test_another_months_statement_is_a_warning(
     assert "warning: the statement bills 2026-10, but the audit is as of 2026-11-02" in stderr
 
 
+@pytest.mark.slow
 def test_the_statement_reaches_an_audit_straight_from_the_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,6 +62,7 @@ def test_usage_error_is_one_sentence(
     assert not (tmp_path / "o").exists()  # nothing written
 
 
+@pytest.mark.slow
 def test_a_good_date_and_amount_still_work(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

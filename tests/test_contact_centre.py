@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from auditor.render.json import report_dict
 from tests.conftest import PRICES, TenantFactory, audit, ids, unit, user, write_csv
 from tests.test_ledger import LEDGER_CHECK
@@ -43,6 +45,7 @@ def _pool_tenant(tenant: TenantFactory, tmp_path: Path, anu_assigned: int) -> Pa
     return folder
 
 
+@pytest.mark.slow
 def test_surplus_is_counted_on_the_cc_licenses_at_their_price(tenant, tmp_path) -> None:
     """12 ANU seats in use need ceil(12/5) = 3 licenses: 1 of 4 is surplus, USD 150.00."""
     report = audit(_pool_tenant(tenant, tmp_path, anu_assigned=12))
@@ -64,6 +67,7 @@ def test_surplus_is_counted_on_the_cc_licenses_at_their_price(tenant, tmp_path) 
     assert any(w.startswith("Contact Center: each") for w in report.warnings)
 
 
+@pytest.mark.slow
 def test_exact_need_is_no_waste(tenant, tmp_path) -> None:
     """20 seats in use need exactly 4 licenses: nothing flagged, on either pool."""
     report = audit(_pool_tenant(tenant, tmp_path, anu_assigned=20))
@@ -71,11 +75,13 @@ def test_exact_need_is_no_waste(tenant, tmp_path) -> None:
     assert report.bridge.monthly_cost == 2 * 2400 + 4 * 15000
 
 
+@pytest.mark.slow
 def test_one_seat_in_use_keeps_one_licence(tenant, tmp_path) -> None:
     report = audit(_pool_tenant(tenant, tmp_path, anu_assigned=1))
     assert report.findings.set_index("entity_id").monthly_waste_cents[CC] == 3 * 15000
 
 
+@pytest.mark.slow
 def test_ledger_invariants_hold(tenant, tmp_path) -> None:
     report = audit(_pool_tenant(tenant, tmp_path, anu_assigned=7))
     path = tmp_path / "audit.json"
@@ -87,6 +93,7 @@ def test_ledger_invariants_hold(tenant, tmp_path) -> None:
     assert report.bridge.open_waste == 2 * 15000  # 7 seats need 2 of the 4
 
 
+@pytest.mark.slow
 def test_per_license_inventory_and_api_names(tenant) -> None:
     """Per license, with the agents holding ANU seats in users.csv (the users' view is ahead
     of the inventory: 6 holders, 5 ASSIGNED rows): 6 seats need 2 of the 3 licenses."""

@@ -59,6 +59,7 @@ def cli_run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 # --- loading ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_forgiving_headers_aliases_star_and_defaults(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -81,6 +82,7 @@ def test_forgiving_headers_aliases_star_and_defaults(tmp_path: Path) -> None:
     assert pd.isna(rows.loc["*", "spares"])
 
 
+@pytest.mark.slow
 def test_the_folder_contract_is_read_and_hashed_into_inputs(tmp_path: Path) -> None:
     folder = tmp_path / "snap"
     shutil.copytree(DEMO, folder)
@@ -93,6 +95,7 @@ def test_the_folder_contract_is_read_and_hashed_into_inputs(tmp_path: Path) -> N
     assert "contract.csv" not in [i.name for i in load(DEMO).inputs]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -157,6 +160,7 @@ def timed() -> Report:
     return audit(CONTRACT)
 
 
+@pytest.mark.slow
 def test_each_cancel_seat_says_when_and_what_it_saves_either_way(timed: Report) -> None:
     rows = timed.ledger.set_index("seat_id")
     cancels = rows[rows.action.isin(["cancel", "reclaim-then-cancel"])]
@@ -194,6 +198,7 @@ def test_each_cancel_seat_says_when_and_what_it_saves_either_way(timed: Report) 
     assert x8.timing == "renewal"
 
 
+@pytest.mark.slow
 def test_the_bridge_splits_the_gross_saving_and_still_adds_up(timed: Report) -> None:
     b = timed.bridge
     plain = audit().bridge
@@ -209,6 +214,7 @@ def test_the_bridge_splits_the_gross_saving_and_still_adds_up(timed: Report) -> 
     assert (plain.saving_now, plain.saving_at_renewal, plain.buyout_fees) == (plain.saving, 0, 0)
 
 
+@pytest.mark.slow
 def test_the_recommendation_says_when_to_file(timed: Report) -> None:
     text = dict(zip(timed.findings.id, timed.findings.recommendation, strict=True))
     x6 = text["unassigned-billed-seats:X4"]
@@ -221,6 +227,7 @@ def test_the_recommendation_says_when_to_file(timed: Report) -> None:
     assert not plain.recommendation.str.contains("file by").any()
 
 
+@pytest.mark.slow
 def test_the_cancellation_sheet_takes_each_types_notice(timed: Report) -> None:
     plan = timed.cancellation.set_index("license_type").notice_effective
     assert plan["VCC Agent"] == dt.date(2027, 1, 1)  # 60 days' notice
@@ -243,6 +250,7 @@ def test_renewal_calendar_per_type(timed: Report) -> None:
 # --- spares ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_spare_allowance_keeps_exactly_n_seats_out_of_the_waste() -> None:
     before = audit()
     after = audit(keep_spares=(("x4", 3),))  # the config's spelling need not match
@@ -268,6 +276,7 @@ def test_a_spare_allowance_keeps_exactly_n_seats_out_of_the_waste() -> None:
     )
 
 
+@pytest.mark.slow
 def test_an_allowance_larger_than_the_pool_keeps_them_all_and_the_finding_goes() -> None:
     report = audit(keep_spares=(("Call Recording Storage", 10),))
     assert "unassigned-billed-seats:Call Recording Storage" not in set(report.findings.id)
@@ -275,12 +284,14 @@ def test_an_allowance_larger_than_the_pool_keeps_them_all_and_the_finding_goes()
     assert len(kept) == 2
 
 
+@pytest.mark.slow
 def test_the_config_allowance_overrides_the_contract_column(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "X4,,,,,,5\n")
     assert audit(path).bridge.spare_seats == 5
     assert audit(path, keep_spares=(("X4", 1),)).bridge.spare_seats == 1
 
 
+@pytest.mark.slow
 def test_spares_leave_the_gates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     base = ["audit", "--input", str(DEMO), "--out", "o", "--no-history", "--format", "json"]
     assert cli_run([*base, "--fail-over-waste", "1475"], capsys)[0] == 1  # 1,476.00
@@ -312,6 +323,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_json_carries_the_split_and_the_ledger_invariants_hold(reports: Path) -> None:
     data = json.loads((reports / "audit.json").read_text())
     for schema in (SCHEMA, SHARED_SCHEMA):
@@ -345,6 +357,7 @@ def test_json_carries_the_split_and_the_ledger_invariants_hold(reports: Path) ->
     assert check.returncode == 0, check.stdout
 
 
+@pytest.mark.slow
 def test_json_without_a_contract_says_the_saving_assumes_no_buy_out(tmp_path: Path) -> None:
     assert cli.main(["audit", "--input", str(DEMO), "--out", "o", "--no-history", "-q"]) == 0
     bridge = json.loads(Path("o/audit.json").read_text())["bridge"]
@@ -355,6 +368,7 @@ def test_json_without_a_contract_says_the_saving_assumes_no_buy_out(tmp_path: Pa
     assert "assumes no buy-out fee" in html[start : html.index("</section>", start)]
 
 
+@pytest.mark.slow
 def test_workbook_has_the_renewals_sheet_and_the_split_in_the_bridge(reports: Path) -> None:
     wb = openpyxl.load_workbook(reports / "audit.xlsx")
     assert "Renewals" in wb.sheetnames
@@ -381,6 +395,7 @@ def test_html_shows_now_against_at_renewal_and_the_calendar(reports: Path) -> No
     assert "2027-02-14" in html
 
 
+@pytest.mark.slow
 def test_fail_before_notice_gate(capsys: pytest.CaptureFixture[str]) -> None:
     base = ["audit", "--input", str(DEMO), "--contract", str(CONTRACT), "--out", "o"]
     base += ["--no-history", "--format", "json"]
@@ -397,6 +412,7 @@ def test_fail_before_notice_gate(capsys: pytest.CaptureFixture[str]) -> None:
 # --- history ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_old_history_file_is_migrated_and_records_the_split(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -434,6 +450,7 @@ def test_an_old_history_file_is_migrated_and_records_the_split(
     assert trend[-1][-4:-2] == (238.0, 804.0)
 
 
+@pytest.mark.slow
 def test_config_keys_for_the_contract_spares_and_the_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -28,6 +28,7 @@ def _two_country_pools(tenant: TenantFactory, prices=PRICES):
     return folder
 
 
+@pytest.mark.slow
 def test_a_per_pool_file_may_repeat_a_type_per_country(tenant: TenantFactory) -> None:
     """US 3 (1 unassigned) + GB 2 (1 unassigned): one X2 pool of 5, 2 unassigned; the
     ledger numbers each country's seats apart."""
@@ -45,6 +46,7 @@ def test_a_per_pool_file_may_repeat_a_type_per_country(tenant: TenantFactory) ->
     assert ids(report, "license-overassigned") == []
 
 
+@pytest.mark.slow
 def test_prices_may_differ_per_country(tenant: TenantFactory) -> None:
     prices = [
         *PRICES,
@@ -73,6 +75,7 @@ def test_one_country_twice_is_refused(tenant: TenantFactory) -> None:
         audit(folder)
 
 
+@pytest.mark.slow
 def test_per_license_rows_take_the_licenses_own_country(tenant: TenantFactory) -> None:
     """No service country, but the license's own (the API's ``license.country``)."""
     row = unit("L1", "X2", assigned_to="a", state="", country="")

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from auditor.render.json import report_dict
 from tests.conftest import FIXTURES, audit
@@ -23,6 +24,7 @@ from tests.test_ledger import LEDGER_CHECK
 TENANT = FIXTURES / "documented"
 
 
+@pytest.mark.slow
 def test_no_false_finding_and_the_money_adds_up(tmp_path: Path) -> None:
     report = audit(TENANT)
     assert report.findings.empty
@@ -45,6 +47,7 @@ def test_no_false_finding_and_the_money_adds_up(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
 
 
+@pytest.mark.slow
 def test_the_same_tenant_one_agent_fewer_has_one_surplus_cc_license(tmp_path: Path) -> None:
     """5 agents need ceil(5/5) = 1 X8 (Contact Center) license: the other is waste, 150.00."""
     folder = Path(shutil.copytree(TENANT, tmp_path / "t"))

@@ -6,12 +6,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from auditor.engine.run import run
 from auditor.model import Settings
 from auditor.snapshot.load import load
 from tests.conftest import DEMO, FIXTURES, NOW, audit, ids
 
 
+@pytest.mark.slow
 def test_tiny_example_matches_the_hand_worked_findings(tiny_dir: Path) -> None:
     report = audit(tiny_dir, dt.date(2026, 11, 1))
     assert ids(report, "unassigned-billed-seats") == ["X2", "X4"]
@@ -30,6 +33,7 @@ def test_tiny_example_matches_the_hand_worked_findings(tiny_dir: Path) -> None:
     assert report.findings.id.is_unique
 
 
+@pytest.mark.slow
 def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
     snap = load(tiny_dir, licenses=FIXTURES / "tiny-pools" / "licenses.csv")
     report = run(snap, Settings(as_of=dt.date(2026, 11, 1)), tenant="t", generated_at=NOW)
@@ -51,6 +55,7 @@ def test_tiny_pools_form_skips_the_tax_rule_only(tiny_dir: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_demo_matches_its_planted_expectations() -> None:
     expected = json.loads((DEMO / "expected.json").read_text())
     report = audit(DEMO, dt.date(2026, 11, 2))
@@ -85,6 +90,7 @@ def test_demo_matches_its_planted_expectations() -> None:
         ), name
 
 
+@pytest.mark.slow
 def test_finding_ids_are_stable_and_order_is_deterministic(tiny_dir: Path) -> None:
     first = audit(tiny_dir)
     second = audit(tiny_dir)
@@ -94,6 +100,7 @@ def test_finding_ids_are_stable_and_order_is_deterministic(tiny_dir: Path) -> No
     assert ranks.is_monotonic_increasing
 
 
+@pytest.mark.slow
 def test_a_failing_rule_is_reported_as_skipped_not_clean(tiny_dir: Path) -> None:
     from auditor.rules._base import discover
 

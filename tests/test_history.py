@@ -30,6 +30,7 @@ def audit_into(folder: Path, history: Path, as_of: dt.date) -> Report:
         return done
 
 
+@pytest.mark.slow
 def test_three_audits_track_new_resolved_first_seen_and_saving(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:
@@ -82,6 +83,7 @@ def test_three_audits_track_new_resolved_first_seen_and_saving(
         assert h.runs("Acme").as_of.tolist() == ["2026-09-01", "2026-10-01", "2026-11-01"]
 
 
+@pytest.mark.slow
 def test_rerunning_the_same_as_of_replaces_the_run(tenant: TenantFactory, tmp_path: Path) -> None:
     history = tmp_path / "h.sqlite"
     folder = tenant([user("c1", extension="1")])
@@ -95,6 +97,7 @@ def test_rerunning_the_same_as_of_replaces_the_run(tenant: TenantFactory, tmp_pa
     db.close()
 
 
+@pytest.mark.slow
 def test_an_exception_inside_the_block_leaves_the_history_as_it_was(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:
@@ -243,6 +246,7 @@ def test_not_a_history(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_change_table_lists_new_then_resolved_with_cost_then(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:
@@ -272,6 +276,7 @@ def test_change_table_lists_new_then_resolved_with_cost_then(
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_change_table_is_empty_without_a_history(tenant: TenantFactory) -> None:
     report = run(
         load(tenant([user("c1", extension="1")])),

@@ -42,6 +42,7 @@ def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, Audit
     return first, second
 
 
+@pytest.mark.slow
 def test_a_claim_gone_is_a_credit_obtained(months: tuple[AuditResult, AuditResult]) -> None:
     first, second = months
     assert first.report.summary.monthly_overbilled == 170.6
@@ -86,6 +87,7 @@ def test_a_claim_still_open_is_shown_with_its_age(months: tuple[AuditResult, Aud
     assert listed.count("<li>") == 2
 
 
+@pytest.mark.slow
 def test_a_run_without_a_statement_obtains_no_credit(tmp_path: Path) -> None:
     folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
     history = tmp_path / "history.sqlite"

@@ -43,6 +43,7 @@ def test_an_earlier_versions_history_in_this_folder_is_used_with_a_note(tmp_path
     assert choose_history(tmp_path / "x.sqlite", None, env={}, cwd=tmp_path).note is None
 
 
+@pytest.mark.slow
 def test_audits_from_two_folders_share_one_history_and_say_which(
     tiny_dir: Path,
     tmp_path: Path,
@@ -63,6 +64,7 @@ def test_audits_from_two_folders_share_one_history_and_say_which(
         assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
 
 
+@pytest.mark.slow
 def test_the_environment_variable_names_the_history(
     tiny_dir: Path,
     tmp_path: Path,
@@ -80,6 +82,7 @@ def test_the_environment_variable_names_the_history(
     assert "example.com" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_legacy_history_is_found_and_the_note_printed(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

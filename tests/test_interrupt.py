@@ -107,6 +107,7 @@ def _runs(history: Path) -> int:
         db.close()
 
 
+@pytest.mark.slow
 def test_a_killed_runs_staging_folder_is_swept_later(tmp_path: Path) -> None:
     out = tmp_path / "out"
     leftover = out / ".auditor-dead"

@@ -79,6 +79,7 @@ def _prices(*extra: dict[str, str]) -> list[dict[str, str]]:
     return [*PRICES, *extra]
 
 
+@pytest.mark.slow
 def test_number_licences_never_license_a_user_nor_make_waste(tenant) -> None:
     """A DID the API lists beside a user's seat (added when a number is set) is billed but
     is no seat: a deactivated user holding only a number is not stale, an active one is a
@@ -100,6 +101,7 @@ def test_number_licences_never_license_a_user_nor_make_waste(tenant) -> None:
     assert any("not counted against the inventory" in w for w in report.warnings)
 
 
+@pytest.mark.slow
 def test_kind_number_in_prices_is_accepted_and_billed(tenant) -> None:
     folder = tenant(
         [user("a", licenses="X2")],
@@ -121,6 +123,7 @@ def test_kind_number_in_prices_is_accepted_and_billed(tenant) -> None:
     assert report.bridge.open_waste == 200
 
 
+@pytest.mark.slow
 def test_api_spelling_joins_the_price_book_row_through_the_catalogue(tenant) -> None:
     """users.csv straight from the API says "8x8 Work X Series - X4"; the price book says
     only "X4" (no aliases): both are one priced type, not an unknown one."""
@@ -134,6 +137,7 @@ def test_api_spelling_joins_the_price_book_row_through_the_catalogue(tenant) -> 
     assert not [w for w in report.warnings if "catalogue" in w]
 
 
+@pytest.mark.slow
 def test_blank_kind_takes_the_catalogues(tenant) -> None:
     folder = tenant(
         [user("a", licenses="X2")],
@@ -150,6 +154,7 @@ def test_blank_kind_takes_the_catalogues(tenant) -> None:
     assert types.kind["Toll-Free Number"] == "number"
 
 
+@pytest.mark.slow
 def test_unknown_name_is_a_seat_with_one_warning_saying_how_to_declare_it(tenant) -> None:
     folder = tenant(
         [user("a", licenses="Mystery Bundle"), user("b", licenses="mystery bundle")],
@@ -162,6 +167,7 @@ def test_unknown_name_is_a_seat_with_one_warning_saying_how_to_declare_it(tenant
     assert report.snapshot.types.set_index("license_type").kind["Mystery Bundle"] == "seat"
 
 
+@pytest.mark.slow
 def test_contact_centre_seats_come_from_the_catalogue(tenant) -> None:
     """A CC seat named only by a catalogue alias is still never offered to a Contact."""
     folder = tenant(

@@ -36,6 +36,7 @@ def _rows(report: Report) -> dict[str, dict[str, object]]:
     return {str(r["seat_id"]): r for r in report.ledger.to_dict("records")}
 
 
+@pytest.mark.slow
 def test_each_license_is_one_row_with_the_holder_the_precedence_gives(disagree: Report) -> None:
     rows = _rows(disagree)
     assert sorted(rows, key=lambda s: int(s[1:])) == [f"L{n}" for n in range(1, 12)]
@@ -139,6 +140,7 @@ def test_the_json_passes_the_shared_ledger_check(disagree: Report, tmp_path: Pat
     assert "all invariants hold over 11 seats" in assert_ledger_holds(disagree, tmp_path)
 
 
+@pytest.mark.slow
 def test_row_order_and_letter_case_change_no_id(tenant: TenantFactory) -> None:
     def folder(order: list[tuple[str, str]]) -> Path:
         users = [user("u1", status="INACTIVE", licenses="x8", deactivated_at="2026-01-01")]
@@ -152,6 +154,7 @@ def test_row_order_and_letter_case_change_no_id(tenant: TenantFactory) -> None:
     assert one.ledger.equals(two.ledger)
 
 
+@pytest.mark.slow
 def test_pool_counts_get_synthetic_ids_and_holders_take_the_assigned_first(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:

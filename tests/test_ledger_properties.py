@@ -14,11 +14,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PRICES, SITES, audit, unit, user, write_csv
 from tests.test_ledger import assert_ledger_holds
+
+pytestmark = pytest.mark.slow
+
 
 AS_OF = dt.date(2026, 11, 1)
 TYPES = ["X2", "X4", "Call Recording Storage", "X9"]  # X9 has no price

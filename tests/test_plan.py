@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.model import Report
@@ -81,6 +82,7 @@ def assert_balanced(report: Report) -> None:
     assert report.summary.monthly_saving * 100 == b.cancel + b.reclaim_then_cancel
 
 
+@pytest.mark.slow
 def test_tiny_example_gives_u3_the_cheapest_seat_and_cancels_the_rest(tiny_dir: Path) -> None:
     report = audit(tiny_dir, dt.date(2026, 11, 1))
     # Waste: L3 (X2, held by u2, deactivated 73 days ago), L5 (X2, unassigned, WA) and L6
@@ -146,6 +148,7 @@ def pairing_tenant(tenant: TenantFactory) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_contacts_get_the_cheapest_seat_taxed_in_their_state_first(
     tenant: TenantFactory,
 ) -> None:
@@ -176,6 +179,7 @@ def test_contacts_get_the_cheapest_seat_taxed_in_their_state_first(
     assert "Reassign before you buy" not in rec[f"{CONTACT}:c3"]
 
 
+@pytest.mark.slow
 def test_the_plan_counts_each_contact_once(tenant: TenantFactory) -> None:
     report = audit(pairing_tenant(tenant))
     assert actions(report) == {
@@ -199,6 +203,7 @@ def test_the_plan_counts_each_contact_once(tenant: TenantFactory) -> None:
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_pairs_use_each_seat_once_and_stop_when_seats_run_out(tenant: TenantFactory) -> None:
     folder = tenant(
         [user(f"c{i}", site="austin", extension=f"20{i}") for i in range(4)],
@@ -216,6 +221,7 @@ def test_pairs_use_each_seat_once_and_stop_when_seats_run_out(tenant: TenantFact
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_contacts_with_no_seat_taxed_in_their_state_get_the_cheapest_ones(
     tenant: TenantFactory,
 ) -> None:
@@ -244,6 +250,7 @@ def test_contacts_with_no_seat_taxed_in_their_state_get_the_cheapest_ones(
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_a_contact_centre_seat_never_serves_a_contact(tenant: TenantFactory) -> None:
     prices = [
         *PRICES,
@@ -275,6 +282,7 @@ def test_a_contact_centre_seat_never_serves_a_contact(tenant: TenantFactory) -> 
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_a_seat_taxed_in_the_contacts_state_goes_before_an_equal_price_one(
     tenant: TenantFactory,
 ) -> None:
@@ -295,6 +303,7 @@ def test_a_seat_taxed_in_the_contacts_state_goes_before_an_equal_price_one(
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_a_stale_users_seat_is_reclaimed_and_reassigned_when_nothing_unassigned_is_cheaper(
     tenant: TenantFactory,
 ) -> None:
@@ -328,6 +337,7 @@ def test_a_stale_users_seat_is_reclaimed_and_reassigned_when_nothing_unassigned_
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_an_unassigned_seat_goes_before_an_equal_price_stale_one(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -344,6 +354,7 @@ def test_an_unassigned_seat_goes_before_an_equal_price_stale_one(tenant: TenantF
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_an_unknown_price_gives_an_unknown_saving(tenant: TenantFactory) -> None:
     folder = tenant([user("u1")], licenses=[unit("L1", "X9", "UNASSIGNED")])
     report = audit(folder)
@@ -356,6 +367,7 @@ def test_an_unknown_price_gives_an_unknown_saving(tenant: TenantFactory) -> None
     assert "saves an unknown amount a month" in recommendations(report)[f"{UNASSIGNED}:X9"]
 
 
+@pytest.mark.slow
 def test_pool_counts_only_plan_on_synthetic_seat_ids(tiny_dir: Path) -> None:
     (tiny_dir / "licenses.csv").write_text("license_type,total,unassigned\nX2,3,1\nX4,2,1\n")
     report = audit(tiny_dir)
@@ -374,6 +386,7 @@ def test_pool_counts_only_plan_on_synthetic_seat_ids(tiny_dir: Path) -> None:
     assert_balanced(report)
 
 
+@pytest.mark.slow
 def test_a_site_without_a_state_gets_a_seat_but_never_a_same_state_one(
     tenant: TenantFactory,
 ) -> None:

@@ -63,6 +63,7 @@ def test_the_folders_statement_is_read_matched_and_hashed(tenant: TenantFactory)
     assert "statement.csv" in [i.name for i in snap.inputs]
 
 
+@pytest.mark.slow
 def test_no_statement_leaves_it_none_and_a_flag_overrides_the_folder(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:
@@ -102,6 +103,7 @@ def test_a_bad_line_is_one_sentence_naming_file_row_and_column(
     assert "\n" not in message
 
 
+@pytest.mark.slow
 def test_missing_column_and_backwards_period_are_refused(tenant: TenantFactory) -> None:
     folder = _tenant(tenant)
     _bill(folder, "description,amount\nX2,24.00\n")

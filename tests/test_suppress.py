@@ -23,6 +23,7 @@ def audit_with(folder: Path, *suppressions: Suppression) -> Report:
     )
 
 
+@pytest.mark.slow
 def test_suppressed_findings_stay_but_leave_the_waste(tiny_dir: Path) -> None:
     plain = audit_with(tiny_dir)
     muted = audit_with(
@@ -45,6 +46,7 @@ def test_suppressed_findings_stay_but_leave_the_waste(tiny_dir: Path) -> None:
     assert muted.summary.findings_by_rule == plain.summary.findings_by_rule
 
 
+@pytest.mark.slow
 def test_expired_suppression_applies_no_more_and_warns(tiny_dir: Path) -> None:
     report = audit_with(
         tiny_dir,
@@ -55,6 +57,7 @@ def test_expired_suppression_applies_no_more_and_warns(tiny_dir: Path) -> None:
     assert any("expired on 2026-10-31" in w and "legal@x" in w for w in report.warnings)
 
 
+@pytest.mark.slow
 def test_suppression_on_its_expiry_day_still_applies(tiny_dir: Path) -> None:
     report = audit_with(tiny_dir, Suppression("stale-deactivated-user", "u2", "r", "o", AS_OF))
     assert report.findings.suppressed.sum() == 1
@@ -65,6 +68,7 @@ def test_unknown_rule_in_a_suppression_is_an_error() -> None:
         check_rules([Suppression("stale-user", "u1", "r", "o")], ["stale-deactivated-user"])
 
 
+@pytest.mark.slow
 def test_suppressed_table_lists_the_accepted_soonest_expiry_first(tiny_dir: Path) -> None:
     report = audit_with(
         tiny_dir,
@@ -86,6 +90,7 @@ def test_suppressed_table_lists_the_accepted_soonest_expiry_first(tiny_dir: Path
     assert table.expires.iloc[-1] is None
 
 
+@pytest.mark.slow
 def test_suppressed_table_is_empty_when_nothing_is_suppressed(tiny_dir: Path) -> None:
     report = audit_with(tiny_dir)
     assert suppressed_table(report.findings).empty
@@ -97,6 +102,7 @@ def _plan(report: Report) -> dict[str, dict[str, object]]:
     return report.cancellation.set_index("license_type").to_dict("index")
 
 
+@pytest.mark.slow
 def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_seat(
     tiny_dir: Path,
 ) -> None:
@@ -143,6 +149,7 @@ def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_s
     assert rec["stale-deactivated-user:u2"] == "Kept as they are: a suppression covers this user."
 
 
+@pytest.mark.slow
 def test_a_suppressed_contact_is_offered_no_seat(tiny_dir: Path) -> None:
     plain = audit_with(tiny_dir)
     assert plain.pairings.user_id.tolist() == ["u3"]  # u3, who expects service, gets L5

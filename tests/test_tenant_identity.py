@@ -32,6 +32,7 @@ def _month(root: Path, name: str, collected: str) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_monthly_folders_are_one_tenant_and_the_second_month_compares(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -51,6 +52,7 @@ def test_monthly_folders_are_one_tenant_and_the_second_month_compares(
     assert "holds no earlier audit" not in stderr
 
 
+@pytest.mark.slow
 def test_a_history_of_other_tenants_names_them_and_the_flag(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -67,6 +69,7 @@ def test_a_history_of_other_tenants_names_them_and_the_flag(
     )
 
 
+@pytest.mark.slow
 def test_a_rerun_with_other_settings_says_what_it_replaced(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +87,7 @@ def test_a_rerun_with_other_settings_says_what_it_replaced(
         assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
 
 
+@pytest.mark.slow
 def test_as_of_before_collection_or_after_today_is_warned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -99,6 +103,7 @@ def test_as_of_before_collection_or_after_today_is_warned(
     assert "--as-of" not in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_history_for_an_unknown_tenant_names_the_ones_it_holds(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -205,6 +205,7 @@ def test_stdout_lists_the_reports_and_the_summary_is_one_line(hostile_run: Run) 
 # --- a tenant name that starts with a tab or a carriage return ---------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["\tTabbed tenant", "\rCarriage return tenant"])
 def test_tenant_name_starting_with_tab_or_cr(
     tenant: TenantFactory, tmp_path: Path, name: str

@@ -219,6 +219,7 @@ def demo_html(demo_report: Report) -> str:
     return render_html(demo_report)
 
 
+@pytest.mark.slow
 def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
     page = Page(demo_html)
     figures = [v for t, n, v in page.attributes if t == "figure" and n == "id"]
@@ -237,6 +238,7 @@ def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
     assert not [t for t in page.svg_text if re.fullmatch(r"USD \d+\.\d\d", t)]
 
 
+@pytest.mark.slow
 def test_charts_are_the_same_on_every_run() -> None:
     report = audit(DEMO, dt.date(2026, 11, 2))
     assert render_html(report) == render_html(report)
@@ -456,6 +458,7 @@ def test_each_rule_opens_with_why_it_costs_money(tiny_report: Report) -> None:
         assert meta.rationale.replace("'", "&#39;") in card[why:]
 
 
+@pytest.mark.slow
 def test_findings_beyond_the_cap_are_counted_and_pointed_to() -> None:
     rows = [finding("contact-without-license", f"u{i:05}") for i in range(2500)]
     page_text = render_html(make_report(findings=rows))

@@ -22,6 +22,9 @@ from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO, FIXTURES
 from tests.render.months import tenant_in, two_months
 
+pytestmark = pytest.mark.browser
+
+
 CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 
 #: The flags the brief of this test asks for; playwright adds --headless and a fresh temporary

@@ -19,6 +19,9 @@ from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
 from tests.render.test_html_browser import browser, history_page, visit
 
+pytestmark = pytest.mark.browser
+
+
 __all__ = ["browser", "history_page"]  # module-scoped fixtures, shared
 
 LAPTOP = (1280, 900)

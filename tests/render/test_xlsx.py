@@ -117,9 +117,10 @@ def summary_value(ws: Worksheet, text: str) -> Cell:
     raise AssertionError(f"no Summary row {text!r}")
 
 
-@pytest.fixture
-def tiny_wb(tiny_report: Report, tmp_path: Path) -> Workbook:
-    return written(tiny_report, tmp_path)
+@pytest.fixture(scope="module")
+def tiny_wb(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    """The tiny report's workbook, written and read back once for the module's readers."""
+    return written(make_report(), tmp_path_factory.mktemp("tiny-wb"))
 
 
 def test_sheets_in_order(tiny_wb: Workbook) -> None:
@@ -230,10 +231,16 @@ def assert_typed(ws: Worksheet, columns: tuple[str, ...], *, optional: frozenset
 LATER = frozenset({"first_seen", "days_open", "suppression_expires", *LEDGER_TERM_COLUMNS})
 
 
+@pytest.fixture(scope="module")
+def paired_wb(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    """A report with a pairing, written and read back once for every sheet's check."""
+    report = make_report(pairings=frame(PAIRING_COLUMNS, [PAIR]))
+    return written(report, tmp_path_factory.mktemp("paired-wb"))
+
+
 @pytest.mark.parametrize("sheet", [s for s in COLUMNS if s not in HISTORY_SHEETS])
-def test_cells_are_typed(tmp_path: Path, sheet: str) -> None:
-    wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
-    assert_typed(wb[sheet], COLUMNS[sheet], optional=LATER)
+def test_cells_are_typed(paired_wb: Workbook, sheet: str) -> None:
+    assert_typed(paired_wb[sheet], COLUMNS[sheet], optional=LATER)
 
 
 def test_money_values(tiny_wb: Workbook) -> None:

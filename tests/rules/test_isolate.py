@@ -9,6 +9,7 @@ inside an isolate, and every isolate opened is closed, by the text's end.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ def contained(text: str) -> bool:
 TEXT = st.text(alphabet=st.sampled_from([*CONTROLS, "a", "b", " ", "א", "ب"]), max_size=12)
 
 
+@pytest.mark.slow
 @given(values=st.lists(TEXT, max_size=8))
 def test_isolated_text_is_contained_and_keeps_its_letters(values: list[str]) -> None:
     shown = isolate(pd.Series(values, dtype="str")).tolist()

@@ -117,6 +117,7 @@ def collect_error(api: Fake8x8 | None = None, **options: Any) -> tuple[SourceErr
     return caught.value, api
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("options", "fragment"),
     [

@@ -45,6 +45,7 @@ def every_byte(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+@pytest.mark.slow
 def test_collect_writes_a_snapshot_and_says_where(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -74,6 +75,7 @@ def test_collect_writes_a_snapshot_and_says_where(
     )
 
 
+@pytest.mark.slow
 def test_the_key_appears_in_no_output_byte(
     fake: FakeFactory,
     env_key: str,
@@ -107,6 +109,7 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/admin-provisioning"
 
 
+@pytest.mark.slow
 def test_messages_about_collected_data_name_the_api_not_a_scratch_folder(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -133,6 +136,7 @@ def test_messages_about_collected_data_name_the_api_not_a_scratch_folder(
     assert "auditor-snapshot" not in stderr
 
 
+@pytest.mark.slow
 def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_character(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -157,6 +161,7 @@ def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_char
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "fragment"),
     [
@@ -208,6 +213,7 @@ def test_each_error_path_exits_3_with_one_sentence_and_no_key(
     assert [p.name for p in tmp_path.iterdir()] == []  # no temporary folder left either
 
 
+@pytest.mark.slow
 def test_a_failed_collection_keeps_the_old_snapshot_and_a_good_one_keeps_extra_files(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

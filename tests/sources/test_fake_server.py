@@ -25,6 +25,7 @@ def get(api: Fake8x8, path: str, headers: dict[str, str] | None = None, **params
     )
 
 
+@pytest.mark.slow
 def test_the_fake_checks_key_accept_and_query_as_documented(fake: FakeFactory) -> None:
     api = fake(TENANT)
     unauthorized = get(api, "/users", {"accept": ACCEPT["accept"]})
@@ -48,6 +49,7 @@ def test_the_fake_checks_key_accept_and_query_as_documented(fake: FakeFactory) -
     assert all(h in first.headers for h in ("x-ratelimit-limit", "x-ratelimit-reset"))
 
 
+@pytest.mark.slow
 def test_the_fake_enforces_a_sliding_window_with_429(fake: FakeFactory) -> None:
     api = fake(TENANT, windows=((5, 30.0), (3, 10.0)))
     answers = [get(api, "/sites", {"x-api-key": KEY, "accept": "application/vnd.sites.v1+json"})]
@@ -83,6 +85,7 @@ FAULTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(FAULTS))
 def test_collection_is_exact_under_each_fault(kind: str, fake: FakeFactory) -> None:
     options: dict[str, Any] = {"faults": FAULTS[kind]}
@@ -99,6 +102,7 @@ def test_collection_is_exact_under_each_fault(kind: str, fake: FakeFactory) -> N
     assert collected.stats.retries + collected.stats.scroll_restarts > 0
 
 
+@pytest.mark.slow
 def test_a_client_paced_by_the_headers_alone_stays_under_the_limit(fake: FakeFactory) -> None:
     """Over real sockets, but the fake and the client share one clock that moves only when the
     client waits: what the headers say is exactly what the server enforces, with no race
