@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from auditor.cli import main as cli
@@ -23,6 +24,7 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow
 def test_audit_writes_four_reports_and_says_where(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -37,6 +39,7 @@ def test_audit_writes_four_reports_and_says_where(
     assert json.loads((out / "audit.json").read_text())["tenant"] == "example.com"  # users' domain
 
 
+@pytest.mark.slow
 def test_format_tenant_and_external_inventory(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,6 +97,7 @@ def test_bad_usage_exits_2(
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_bad_input_exits_2_with_one_sentence_and_keeps_old_reports(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -110,6 +114,7 @@ def test_bad_input_exits_2_with_one_sentence_and_keeps_old_reports(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_a_renderer_failing_midway_leaves_previous_reports_whole(
     tiny_dir: Path,
     tmp_path: Path,
@@ -133,6 +138,7 @@ def test_a_renderer_failing_midway_leaves_previous_reports_whole(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_demo_runs_the_bundled_tenant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
     code, stdout, stderr = run_cli(["demo", "--out", str(out)], capsys)
@@ -149,11 +155,26 @@ def test_demo_runs_the_bundled_tenant(tmp_path: Path, capsys: pytest.CaptureFixt
 
 @pytest.mark.parametrize("command", [[], *([name] for name in cli.cli.commands)])
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command says what it does, and each of its options what it is for, in --help."""
     code, stdout, _ = run_cli([*command, "--help"], capsys)
     assert code == 0
     assert "Usage: auditor" in stdout
+    shown = " ".join(stdout.split())  # click wraps long lines
+    target = cli.cli.commands[command[0]] if command else cli.cli
+    name = " ".join(["auditor", *command])
+    assert (target.help or "").strip(), f"{name} has no help text"
+    assert " ".join(target.help.split("\b")[0].split())[:40] in shown
+    if isinstance(target, click.Group):
+        for sub, each in target.commands.items():
+            assert each.get_short_help_str().strip(), f"auditor {sub} has no summary in {name}"
+    for param in target.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            flag = max(param.opts, key=len)
+            assert (param.help or "").strip(), f"{name} {flag} has no help text"
+            assert " ".join(param.help.split())[:40] in shown, f"{name} {flag}'s help is not shown"
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_a_real_process(tiny_dir: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     done = subprocess.run(
@@ -177,6 +198,7 @@ def test_console_script_runs_as_a_real_process(tiny_dir: Path, tmp_path: Path) -
     assert "does not exist" in done.stderr
 
 
+@pytest.mark.slow
 def test_an_earlier_runs_reports_not_written_now_are_removed(
     tiny_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
