@@ -18,7 +18,7 @@ import pytest
 
 from auditor.render.json import report_dict
 from tests.conftest import PRICES, TenantFactory, audit, ids, unit, user, write_csv
-from tests.test_ledger import LEDGER_CHECK
+from tests.helpers.ledger import LEDGER_CHECK
 
 CC = "X Series X8 (Contact Center)"
 ANU = "Additional Named User"

@@ -23,7 +23,7 @@ from auditor.history.store import MIGRATIONS
 from auditor.model import Report, Settings
 from auditor.snapshot.load import load
 from tests.conftest import DEMO, FIXTURES, NOW, ROOT, SCHEMA_FILE
-from tests.test_ledger import LEDGER_CHECK
+from tests.helpers.ledger import LEDGER_CHECK
 
 CONTRACT = FIXTURES / "contract" / "contract.csv"
 AS_OF = dt.date(2026, 11, 2)

@@ -19,7 +19,7 @@ import pytest
 
 from auditor.render.json import report_dict
 from tests.conftest import FIXTURES, audit
-from tests.test_ledger import LEDGER_CHECK
+from tests.helpers.ledger import LEDGER_CHECK
 
 TENANT = FIXTURES / "documented"
 

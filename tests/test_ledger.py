@@ -7,23 +7,16 @@ Each expected figure below is worked out from those files, not read off the code
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import InputError
 from auditor.model import Report
-from auditor.render.json import report_dict
 from auditor.snapshot.load import load
-from tests.conftest import FIXTURES, ROOT, TenantFactory, audit, unit, user, write_csv
+from tests.conftest import FIXTURES, TenantFactory, audit, unit, user, write_csv
+from tests.helpers.ledger import assert_ledger_holds
 
-#: The ledger's invariants as a script: the shared copy beside the checkout where there is one
-#: (it is the authority), else the copy in tests/ (a checkout on its own).
-_SHARED = ROOT.parent / "shared" / "tools" / "ledger_check.py"
-LEDGER_CHECK = _SHARED if _SHARED.exists() else ROOT / "tests" / "ledger_check.py"
 AS_OF = dt.date(2026, 11, 1)
 
 
@@ -123,17 +116,6 @@ def test_an_unknown_price_stays_unknown(disagree: Report) -> None:
     assert not finding.cost_known
     assert disagree.bridge.unpriced_seats == 1
     assert _rows(disagree)["L11"]["license_type"] == "X8"  # of x8 / X8, the first in sort order
-
-
-def assert_ledger_holds(report: Report, folder: Path) -> str:
-    """Write ``report``'s audit.json into ``folder`` and run the ledger check on it."""
-    path = folder / "audit.json"
-    path.write_text(json.dumps(report_dict(report), default=str), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(LEDGER_CHECK), str(path)], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stdout
-    return done.stdout
 
 
 def test_the_json_passes_the_shared_ledger_check(disagree: Report, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PRICES, SITES, audit, unit, user, write_csv
-from tests.test_ledger import assert_ledger_holds
+from tests.helpers.ledger import assert_ledger_holds
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, ViewportSize, sync_playwright
 
+from tests.helpers.browser import CHROMIUM, FLAGS
+from tests.helpers.html import bridge_cents
 from tests.hostile.conftest import CASES, LONG_NAME, TENANT, Run, isolated
-from tests.render.test_html import bridge_cents
-from tests.render.test_html_browser import CHROMIUM, FLAGS
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 

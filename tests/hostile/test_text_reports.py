@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import SCHEMA_FILE, TenantFactory, user
+from tests.helpers.bidi import contained
 from tests.hostile.conftest import (
     CASE_IDS,
     CASES,
@@ -31,7 +32,6 @@ from tests.hostile.conftest import (
     recover,
     run_cli,
 )
-from tests.rules.test_isolate import contained
 
 SCHEMA = json.loads((SCHEMA_FILE).read_text())
 

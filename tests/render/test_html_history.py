@@ -26,6 +26,7 @@ from auditor.render.html.history import MAX_HTML_CHANGES, MAX_HTML_SUPPRESSED
 from auditor.render.html.page import render_html
 from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
+from tests.helpers.html import Page, assert_bridge_adds_up, bridge_cents
 from tests.render.conftest import finding, make_report
 from tests.render.months import (
     HOSTILE_OWNER,
@@ -35,7 +36,6 @@ from tests.render.months import (
     tenant_in,
     two_months,
 )
-from tests.render.test_html import Page, assert_bridge_adds_up, bridge_cents
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,7 @@ from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
 from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
-from tests.render.conftest import make_report
-from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
-from tests.render.test_xlsx import (
+from tests.helpers.xlsx import (
     COLUMNS,
     DATE,
     MONEY,
@@ -40,6 +38,8 @@ from tests.render.test_xlsx import (
     ledger_sums,
     summary_value,
 )
+from tests.render.conftest import make_report
+from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
 
 
 @pytest.fixture(scope="module")
