@@ -38,7 +38,7 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 unit: $(TEST_STAMP) system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest --cov
 
 # Everyday work: every test but the browser, LibreOffice and slow ones (pyproject.toml's
 # markers), in under a minute. `make test` still runs them all.
