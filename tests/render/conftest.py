@@ -186,7 +186,7 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame
     return pd.DataFrame([list(r) for r in rows], columns=list(columns))
 
 
-#: The tiny tenant's chargeback view, worked by hand in tests/test_chargeback.py.
+#: The tiny tenant's chargeback view, worked by hand in tests/engine/test_chargeback.py.
 TINY_SITES: tuple[tuple[Any, ...], ...] = (
     ("austin", "Austin", "TX", "US", 3, 1, 0, 0, 0, 24.0, 0.0, 0.0),
     ("sf", "San Francisco", "CA", "US", 2, 4, 1, 1, 0, 97.0, 58.0, 696.0),
