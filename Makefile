@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # LibreOffice Calc (to prove the workbook opens outside Excel) and poppler's PDF-to-PNG.
 SYSTEM_DEPS := chromium:chromium soffice:libreoffice-calc pdftoppm:poppler-utils
 
-.PHONY: demo test lint typecheck unit system-deps docs clean bench bench-collect
+.PHONY: demo test lint typecheck unit unit-fast system-deps docs clean bench bench-collect
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "seat-auditor needs Python 3.11 or newer")'
@@ -38,7 +38,12 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 unit: $(TEST_STAMP) system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest --cov
+
+# Everyday work: every test but the browser, LibreOffice and slow ones (pyproject.toml's
+# markers), in under a minute. `make test` still runs them all.
+unit-fast: $(TEST_STAMP)
+	$(BIN)/pytest -q -m "not browser and not office and not slow"
 
 # Installs with apt-get only what is missing, so a second `make test` costs nothing here.
 system-deps:

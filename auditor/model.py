@@ -107,8 +107,8 @@ class Ledger:
 class Snapshot:
     """The canonical tables every audit reads, already validated and normalised.
 
-    ``users``: one row per user (``USER_COLUMNS`` in :mod:`auditor.snapshot`), with the site
-    resolved to ``site_id``/``site_name``/``site_state``/``site_country`` and per-user seat
+    ``users``: one row per user (``USER_TEXT_COLUMNS`` in :mod:`auditor.snapshot.load`), with
+    the site resolved to ``site_id``/``site_name``/``site_state``/``site_country`` and per-user seat
     figures (``seat_count``, ``seat_cents``, ``unpriced_seats``).
     ``holdings``: the users' view, one row per license a user claims (``user_id``,
     ``license_type`` in canonical spelling, ``license_id`` or empty when claimed by type).

@@ -22,6 +22,7 @@ import math
 import random
 import re
 import secrets
+import selectors
 import socket
 import threading
 import time
@@ -56,7 +57,8 @@ class Fault:
     """Hit the ``at``-th to ``at + times - 1``-th request whose path starts with ``path``.
 
     kinds: ``status`` (answer ``status`` with a problem body), ``drop`` (close the connection
-    without an answer), ``slow`` (sleep ``delay`` seconds, then answer), ``malformed`` (a
+    without an answer), ``slow`` (hold the answer ``delay`` seconds, or until the fake
+    stops: a delay longer than the client's timeout cannot lose the race), ``malformed`` (a
     200 whose body is cut-off JSON), ``expire`` (only requests carrying a scrollId count: the
     scroll is forgotten and the answer is 400 BAD_REQUEST about the scroll).
     """
@@ -217,6 +219,8 @@ class Fake8x8:
         self.hits: list[Hit] = []
         self.scrolls: dict[str, _Scroll] = {}
         self.lock = threading.Lock()
+        #: Set by :meth:`stop`: releases every answer a ``slow`` fault still holds.
+        self.stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -237,9 +241,10 @@ class Fake8x8:
 
     def start(self) -> Fake8x8:
         """Listen on a free port of 127.0.0.1 and serve in a background thread."""
+        self.stopping.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_until_woken, daemon=True)
         self._thread.start()
         return self
 
@@ -247,11 +252,12 @@ class Fake8x8:
         """Stop serving, close every open connection and wait for the handlers."""
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
+        self.stopping.set()
+        self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self._server.close_connections()
+        self._server.server_close()
         self._server = None
 
     def __enter__(self) -> Fake8x8:
@@ -634,6 +640,28 @@ class _Server(ThreadingHTTPServer):
         super().__init__(*args)
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self._wake_read, self._wake_write = socket.socketpair()
+
+    def serve_until_woken(self) -> None:
+        """``serve_forever`` without its 0.5 s poll: :meth:`wake` ends the loop at once, so a
+        test's teardown does not wait for the next poll (``shutdown`` would)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_read, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if self._wake_read in ready:
+                    return
+                self.handle_request()
+
+    def wake(self) -> None:
+        """Stop :meth:`serve_until_woken` (from another thread)."""
+        self._wake_write.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_read.close()
+        self._wake_write.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.connections_lock:
@@ -671,7 +699,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         if answer.delay:
-            time.sleep(answer.delay)
+            self.server.fake.stopping.wait(answer.delay)
         try:
             self.send_response(answer.status)
             for name, value in answer.headers.items():

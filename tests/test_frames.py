@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from auditor.frames import member
 IDS = st.lists(st.sampled_from(["a", "b", "c", "", "x y", "é"]), max_size=12)
 
 
+@pytest.mark.slow
 @given(values=IDS, pool=IDS)
 def test_member_agrees_with_isin(values: list[str], pool: list[str]) -> None:
     for dtype in ("str", object):

@@ -62,6 +62,7 @@ def _auditor(site: Path, cwd: Path, home: Path, *args: str) -> subprocess.Comple
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_wheels_auditor_is_the_one_imported(installed: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", "import auditor; print(auditor.__file__)"],
@@ -71,6 +72,7 @@ def test_the_wheels_auditor_is_the_one_imported(installed: Path, tmp_path: Path)
     assert Path(done.stdout.strip()).is_relative_to(installed)
 
 
+@pytest.mark.slow
 def test_demo_runs_from_any_folder_and_leaves_nothing_there(
     installed: Path, tmp_path: Path
 ) -> None:
@@ -87,6 +89,7 @@ def test_demo_runs_from_any_folder_and_leaves_nothing_there(
     assert "Bayline Freight Logistics: 52 findings" in done.stderr
 
 
+@pytest.mark.slow
 def test_two_monthly_export_folders_compare_as_one_tenant(installed: Path, tmp_path: Path) -> None:
     anywhere, home = tmp_path / "anywhere", tmp_path / "home"
     anywhere.mkdir()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,9 @@ from auditor.model import Settings, Suppression
 from auditor.render import write_reports
 from auditor.snapshot.load import load
 from tests.conftest import NOW, PRICES, SITES, audit, unit, user, write_csv
+
+pytestmark = pytest.mark.slow
+
 
 AS_OF = dt.date(2026, 11, 1)
 TYPES = ["X2", "X4", "Call Recording Storage", "X9"]  # X9 has no price

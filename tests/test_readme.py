@@ -58,6 +58,7 @@ def test_readme_shows_examples_of_every_command() -> None:
     assert shown == set(cli.cli.commands)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a[1:3]))
 def test_readme_example_runs(
     argv: list[str],
@@ -86,6 +87,7 @@ def test_readme_example_runs(
     assert all(Path(p).exists() for p in written)  # reports; for --copy-to, the copies
 
 
+@pytest.mark.slow
 def test_python_example_runs(in_checkout_copy: Path) -> None:
     block = re.search(r"```python\n(.*?)```", README, flags=re.S)
     assert block is not None

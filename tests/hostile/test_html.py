@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, ViewportSize, sync_playwright
 
+from tests.helpers.browser import CHROMIUM, FLAGS
+from tests.helpers.html import bridge_cents
 from tests.hostile.conftest import CASES, LONG_NAME, TENANT, Run, isolated
-from tests.render.test_html import bridge_cents
-from tests.render.test_html_browser import CHROMIUM, FLAGS
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 
@@ -85,6 +85,7 @@ class _Tags(HTMLParser):
         self.tags.append((tag, [name for name, _ in attrs]))
 
 
+@pytest.mark.slow
 def test_the_file_holds_no_live_markup(html: str) -> None:
     assert "<script>alert" not in html
     assert "<img" not in html
@@ -104,6 +105,7 @@ def test_the_100k_name_keeps_the_page_small(html: str) -> None:
     assert len(html) < 10 * len(LONG_NAME)
 
 
+@pytest.mark.browser
 def test_nothing_runs_and_nothing_is_fetched(hostile_run: Run, visit: Visit) -> None:
     assert visit.dialogs == []
     assert visit.errors == []
@@ -113,6 +115,7 @@ def test_nothing_runs_and_nothing_is_fetched(hostile_run: Run, visit: Visit) -> 
     assert visit.page.title() == f"License audit: {TENANT} (1 November 2026)"
 
 
+@pytest.mark.browser
 def test_hostile_names_read_as_text(visit: Visit) -> None:
     text = visit.page.inner_text("body")
     for case in CASES:
@@ -129,6 +132,7 @@ def test_hostile_names_read_as_text(visit: Visit) -> None:
         assert f"({reason}; owner {reason}) expired" in warnings, case.key
 
 
+@pytest.mark.browser
 def test_hostile_site_names_filter_the_table(hostile_run: Run, visit: Visit) -> None:
     """Site names travel through data- attributes and option values intact: choosing each
     one shows exactly its findings."""
@@ -163,6 +167,7 @@ _LAYOUT = """row => Array.from(row.cells).map(td => {
 })"""
 
 
+@pytest.mark.browser
 def test_a_right_to_left_override_stays_in_its_cell(visit: Visit) -> None:
     """Outside the cell holding it, the override reorders nothing: the cells stay in order
     and every other text on one line reads left to right (its last character right of its
@@ -183,6 +188,7 @@ def test_a_right_to_left_override_stays_in_its_cell(visit: Visit) -> None:
         assert first[0] < last[0], text
 
 
+@pytest.mark.browser
 def test_the_page_does_not_scroll_sideways(visit: Visit) -> None:
     """A 100,000-character name with no spaces stays inside the table's own scroller."""
     width = visit.page.evaluate("document.documentElement.scrollWidth")
@@ -203,6 +209,7 @@ BRIDGE_KEYS = {
 }
 
 
+@pytest.mark.browser
 def test_the_bridge_says_what_audit_json_says(hostile_run: Run, html: str, visit: Visit) -> None:
     """Hostile names change no number: the page's bridge is audit.json's, to the cent, and it
     is the first thing after the title in the browser too."""

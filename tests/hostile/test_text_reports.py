@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import SCHEMA_FILE, TenantFactory, user
+from tests.helpers.bidi import contained
 from tests.hostile.conftest import (
     CASE_IDS,
     CASES,
@@ -31,7 +32,6 @@ from tests.hostile.conftest import (
     recover,
     run_cli,
 )
-from tests.rules.test_isolate import contained
 
 SCHEMA = json.loads((SCHEMA_FILE).read_text())
 
@@ -206,6 +206,7 @@ def test_stdout_lists_the_reports_and_the_summary_is_one_line(hostile_run: Run) 
 # --- a tenant name that starts with a tab or a carriage return ---------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["\tTabbed tenant", "\rCarriage return tenant"])
 def test_tenant_name_starting_with_tab_or_cr(
     tenant: TenantFactory, tmp_path: Path, name: str

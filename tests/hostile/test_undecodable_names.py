@@ -25,6 +25,7 @@ from tests.conftest import FIXTURES
 BAD = b"\xff"
 
 
+@pytest.mark.slow
 def test_a_non_utf8_folder_file_and_tenant_still_give_every_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -137,6 +137,7 @@ def test_100k_text_is_cut_to_the_cell_limit(
     assert max(len(text) for text in cells_by_text) == EXCEL_CELL_LIMIT
 
 
+@pytest.mark.office
 def test_libreoffice_opens_the_workbook(hostile_run: Run, tmp_path: Path) -> None:
     """soffice converts the file to a PDF: it is not corrupt outside openpyxl either."""
     soffice = shutil.which("soffice")

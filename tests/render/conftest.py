@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from auditor.engine.chargeback import SITE_COLUMNS
 from auditor.engine.ledger import LEDGER_COLUMNS
@@ -35,6 +38,8 @@ from auditor.model import (
     Snapshot,
     Summary,
 )
+from tests.helpers.browser import CHROMIUM, FLAGS
+from tests.render.months import tenant_in, two_months
 
 AS_OF = dt.date(2026, 11, 1)
 GENERATED_AT = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
@@ -181,7 +186,7 @@ def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame
     return pd.DataFrame([list(r) for r in rows], columns=list(columns))
 
 
-#: The tiny tenant's chargeback view, worked by hand in tests/test_chargeback.py.
+#: The tiny tenant's chargeback view, worked by hand in tests/engine/test_chargeback.py.
 TINY_SITES: tuple[tuple[Any, ...], ...] = (
     ("austin", "Austin", "TX", "US", 3, 1, 0, 0, 0, 24.0, 0.0, 0.0),
     ("sf", "San Francisco", "CA", "US", 2, 4, 1, 1, 0, 97.0, 58.0, 696.0),
@@ -444,3 +449,22 @@ def unpriced_report() -> Report:
         summary=dataclasses.replace(report.summary, unpriced_seats=2),
         bridge=dataclasses.replace(TINY_BRIDGE, unpriced_seats=2),
     )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).is_file(), (
+        f"{CHROMIUM} is missing: run `make system-deps` (as root) to install Debian's chromium"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def history_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The second of two monthly audits with one history, suppressions and all."""
+    root = tmp_path_factory.mktemp("months")
+    (page,) = two_months(tenant_in(root), root / "out", formats=("html",)).written
+    return page

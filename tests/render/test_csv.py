@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from auditor.model import ALL_FINDING_COLUMNS
 from auditor.render.csv import write_csv
 from tests.conftest import TenantFactory, audit, user
 
 
+@pytest.mark.slow
 def test_columns_and_money(tiny_dir: Path, tmp_path: Path) -> None:
     report = audit(tiny_dir)
     write_csv(report, tmp_path / "findings.csv")
@@ -21,6 +24,7 @@ def test_columns_and_money(tiny_dir: Path, tmp_path: Path) -> None:
     assert {r["monthly_cost"] for r in rows} >= {"24.00", "34.00", "0.00"}
 
 
+@pytest.mark.slow
 def test_tenant_text_never_becomes_a_formula(tenant: TenantFactory, tmp_path: Path) -> None:
     hostile = ['=HYPERLINK("http://evil","x")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
     users = [

@@ -6,10 +6,13 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from auditor.render.focus import billing_period, write_focus
 from tests.conftest import audit
 
 
+@pytest.mark.slow
 def test_one_row_per_type_with_focus_columns(tiny_dir: Path, tmp_path: Path) -> None:
     report = audit(tiny_dir, dt.date(2026, 11, 17))
     write_focus(report, tmp_path / "focus.csv")

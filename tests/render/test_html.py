@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -13,12 +12,13 @@ import pytest
 
 from auditor.engine.chargeback import SITE_COLUMNS
 from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
-from auditor.model import Bridge, Report
+from auditor.model import Report
 from auditor.render.html.charts import MAX_BARS
 from auditor.render.html.page import MAX_HTML_FINDINGS, render_html, write_html
 from auditor.render.html.plan import MAX_HTML_SITES
 from auditor.render.html.view import rule_groups, typed_rows
 from tests.conftest import DEMO, audit
+from tests.helpers.html import URL_ATTRIBUTES, Page, assert_bridge_adds_up, bridge_cents
 from tests.render.conftest import (
     HOSTILE,
     NOTICE,
@@ -30,46 +30,6 @@ from tests.render.conftest import (
     frame,
     make_report,
 )
-
-#: Attributes through which a page loads or navigates to something.
-URL_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background"}
-
-
-class Page(HTMLParser):
-    """The parts of a page these tests look at: tags, attributes, script bodies, finding rows."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.svg_text: list[str] = []
-        self._svg_depth = 0
-        self.attributes: list[tuple[str, str, str | None]] = []
-        self.scripts: list[str] = []
-        self.rows: list[dict[str, str | None]] = []
-        self._in_script = False
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self._svg_depth += tag == "svg"
-        self.attributes.extend((tag, name, value) for name, value in attrs)
-        if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
-        if tag == "tr" and any(name == "data-rule" for name, _ in attrs):
-            self.rows.append(dict(attrs))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
-        self._svg_depth -= tag == "svg"
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
-        if self._svg_depth:
-            self.svg_text.append(data)
 
 
 @pytest.fixture
@@ -219,6 +179,7 @@ def demo_html(demo_report: Report) -> str:
     return render_html(demo_report)
 
 
+@pytest.mark.slow
 def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
     page = Page(demo_html)
     figures = [v for t, n, v in page.attributes if t == "figure" and n == "id"]
@@ -237,6 +198,7 @@ def test_charts_are_inline_svg_with_nothing_live(demo_html: str) -> None:
     assert not [t for t in page.svg_text if re.fullmatch(r"USD \d+\.\d\d", t)]
 
 
+@pytest.mark.slow
 def test_charts_are_the_same_on_every_run() -> None:
     report = audit(DEMO, dt.date(2026, 11, 2))
     assert render_html(report) == render_html(report)
@@ -357,36 +319,6 @@ def test_no_pair_is_said_not_left_blank(tiny_html: str) -> None:
     assert 'id="pairs-table"' not in tiny_html
 
 
-def bridge_cents(text: str) -> dict[str, int]:
-    """Every bridge figure of a page by name, from its data-cents; a name shown twice (the
-    waste heads its own parts) must say the same both times."""
-    found = re.findall(r'data-bridge="([a-z-]+)" data-cents="(-?\d+)"', text)
-    figures: dict[str, int] = {}
-    for name, cents in found:
-        assert figures.setdefault(name, int(cents)) == int(cents), name
-    return figures
-
-
-def assert_bridge_adds_up(shown: dict[str, int], bridge: Bridge) -> None:
-    """The page's figures are the report's bridge, and they add up as the page says."""
-    assert shown == {
-        "monthly-cost": bridge.monthly_cost,
-        "in-use": bridge.in_use,
-        "waste": bridge.waste,
-        "cancel": bridge.cancel,
-        "reclaim-then-cancel": bridge.reclaim_then_cancel,
-        "reassign": bridge.reassign,
-        "kept": bridge.kept,
-        "open-waste": bridge.open_waste,
-        "saving": bridge.saving,
-    }
-    assert shown["monthly-cost"] == shown["in-use"] + shown["waste"]
-    parts = ("cancel", "reclaim-then-cancel", "reassign", "kept")
-    assert shown["waste"] == sum(shown[p] for p in parts)
-    assert shown["open-waste"] == shown["waste"] - shown["kept"]
-    assert shown["saving"] == shown["cancel"] + shown["reclaim-then-cancel"]
-
-
 def test_the_bridge_opens_the_page(tiny_html: str) -> None:
     bridge = tiny_html.index('<section id="bridge"')
     assert tiny_html.index("</header>") < bridge < tiny_html.index('<section id="money"')
@@ -456,6 +388,7 @@ def test_each_rule_opens_with_why_it_costs_money(tiny_report: Report) -> None:
         assert meta.rationale.replace("'", "&#39;") in card[why:]
 
 
+@pytest.mark.slow
 def test_findings_beyond_the_cap_are_counted_and_pointed_to() -> None:
     rows = [finding("contact-without-license", f"u{i:05}") for i in range(2500)]
     page_text = render_html(make_report(findings=rows))

@@ -8,43 +8,17 @@ download is never used. Without Chromium these tests fail with a message saying 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from auditor.pipeline import audit_folder
 from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO, FIXTURES
-from tests.render.months import tenant_in, two_months
+from tests.helpers.browser import visit
 
-CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
-
-#: The flags the brief of this test asks for; playwright adds --headless and a fresh temporary
-#: profile (user data dir) of its own on every launch.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM) or Path(CHROMIUM).is_file(), (
-        f"{CHROMIUM} is missing: run `make system-deps` (as root) to install Debian's chromium"
-    )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -54,44 +28,6 @@ def demo_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = audit_folder(DEMO, out, now=now, options=AuditOptions(formats=("html",)))
     (page,) = result.written
     return page
-
-
-@pytest.fixture(scope="module")
-def history_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The second of two monthly audits with one history, suppressions and all."""
-    root = tmp_path_factory.mktemp("months")
-    (page,) = two_months(tenant_in(root), root / "out", formats=("html",)).written
-    return page
-
-
-@dataclass
-class Visit:
-    """A page and everything it said or asked for while loading."""
-
-    page: Page
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-
-def visit(browser: Browser, path: Path, width: int = 1280, height: int = 900) -> Visit:
-    page = browser.new_page(viewport={"width": width, "height": height})
-    seen = Visit(page)
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            seen.errors.append(f"{message.type}: {message.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: seen.errors.append(f"pageerror: {error}"))
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("requestfailed", lambda request: seen.failed.append(_failure(request)))
-    page.goto(path.as_uri(), wait_until="load")
-    return seen
-
-
-def _failure(request: Request) -> str:
-    return f"{request.url}: {request.failure}"
 
 
 def visible_rows(page: Page) -> int:

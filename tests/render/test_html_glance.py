@@ -29,6 +29,7 @@ def todo_items(page: str) -> list[str]:
     return re.findall(r"<li .*?</li>", section, flags=re.S)
 
 
+@pytest.mark.slow
 def test_actions_are_the_open_findings_with_the_most_waste(demo_report: Report) -> None:
     findings = demo_report.findings
     open_ = findings[~findings.suppressed & findings.monthly_waste_cents.gt(0)]
@@ -66,6 +67,7 @@ def test_many_ids_are_cut_with_a_count(demo_report: Report) -> None:
     assert first.more_ids == 7
 
 
+@pytest.mark.slow
 def test_the_page_lists_the_actions_under_the_bridge(demo_html: str, demo_report: Report) -> None:
     assert demo_html.index('<section id="bridge"') < demo_html.index('<section id="todo"')
     assert demo_html.index('<section id="todo"') < demo_html.index('<section id="money"')

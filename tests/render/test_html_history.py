@@ -26,6 +26,7 @@ from auditor.render.html.history import MAX_HTML_CHANGES, MAX_HTML_SUPPRESSED
 from auditor.render.html.page import render_html
 from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
+from tests.helpers.html import Page, assert_bridge_adds_up, bridge_cents
 from tests.render.conftest import finding, make_report
 from tests.render.months import (
     HOSTILE_OWNER,
@@ -35,7 +36,6 @@ from tests.render.months import (
     tenant_in,
     two_months,
 )
-from tests.render.test_html import Page, assert_bridge_adds_up, bridge_cents
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,7 @@ def rows_of(text: str, table_id: str) -> list[str]:
     return re.findall(r"<tr[ >].*?</tr>", body, flags=re.S)
 
 
+@pytest.mark.slow
 def test_since_last_audit_sits_after_the_money_and_before_the_findings(page: str) -> None:
     changes = page.index('<section id="changes"')
     assert page.index('<section id="money"') < changes < page.index('<section id="plan"')
@@ -204,6 +205,7 @@ def test_without_history_the_page_says_so() -> None:
     assert 'data-filter="status"' not in text  # nothing suppressed: no filter to offer
 
 
+@pytest.mark.slow
 def test_first_audit_in_the_history_says_it_is_the_first(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:

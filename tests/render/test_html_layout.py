@@ -17,9 +17,10 @@ from playwright.sync_api import Browser, Page
 from auditor.pipeline import audit_folder
 from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
-from tests.render.test_html_browser import browser, history_page, visit
+from tests.helpers.browser import visit
 
-__all__ = ["browser", "history_page"]  # module-scoped fixtures, shared
+pytestmark = pytest.mark.browser
+
 
 LAPTOP = (1280, 900)
 PHONE = (390, 844)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from auditor.engine.run import run
 from auditor.model import Settings, Suppression
@@ -17,6 +18,7 @@ from tests.conftest import DEMO, NOW, SCHEMA_FILE, audit
 SCHEMA = json.loads((SCHEMA_FILE).read_text())
 
 
+@pytest.mark.slow
 def test_tiny_report_validates_and_carries_every_contract_key(
     tiny_dir: Path, tmp_path: Path
 ) -> None:
@@ -57,6 +59,7 @@ def test_tiny_report_validates_and_carries_every_contract_key(
     }
 
 
+@pytest.mark.slow
 def test_unknown_price_is_null_and_skips_are_listed(tiny_dir: Path) -> None:
     (tiny_dir / "prices.csv").write_text("license_type,monthly_price\nX4,34.00\n")
     (tiny_dir / "licenses.csv").write_text(
@@ -71,12 +74,14 @@ def test_unknown_price_is_null_and_skips_are_listed(tiny_dir: Path) -> None:
     assert any("no currency" in w for w in data["warnings"])
 
 
+@pytest.mark.slow
 def test_same_inputs_same_bytes(tiny_dir: Path, tmp_path: Path) -> None:
     write_json(audit(tiny_dir), tmp_path / "a.json")
     write_json(audit(tiny_dir), tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_added_keys_validate_and_leave_the_contract_keys_alone() -> None:
     data = report_dict(audit(DEMO, dt.date(2026, 11, 2)))
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
@@ -91,6 +96,7 @@ def test_added_keys_validate_and_leave_the_contract_keys_alone() -> None:
     assert paired[contact["entity_id"]] in contact["recommendation"]
 
 
+@pytest.mark.slow
 def test_a_missing_date_is_null_not_nan(tiny_dir: Path, tmp_path: Path) -> None:
     muted = Suppression("unassigned-billed-seats", "X4", "spare", "it@x", dt.date(2027, 1, 1))
     report = run(
@@ -112,6 +118,7 @@ def test_a_missing_date_is_null_not_nan(tiny_dir: Path, tmp_path: Path) -> None:
     assert set(expires.values()) == {None}
 
 
+@pytest.mark.slow
 def test_ledger_streamed_from_its_columns_matches_the_records(tmp_path: Path) -> None:
     """write_json writes the ledger from its columns; the text must be what json.dumps of
     each record gives, including text JSON has to escape and unknown values."""
@@ -135,6 +142,7 @@ def test_ledger_streamed_from_its_columns_matches_the_records(tmp_path: Path) ->
     assert len(rows) == len(ledger)
 
 
+@pytest.mark.slow
 def test_the_demo_statement_block_validates_and_adds_up(tmp_path: Path) -> None:
     expected = json.loads((DEMO / "expected.json").read_text())
     report = audit(DEMO, dt.date(2026, 11, 2))
@@ -172,6 +180,7 @@ def test_the_demo_statement_block_validates_and_adds_up(tmp_path: Path) -> None:
     assert all(round(c["billed_amount"] - c["expected_amount"], 2) == c["claim"] for c in credits)
 
 
+@pytest.mark.slow
 def test_without_a_statement_the_block_and_the_figure_are_null(tiny_dir: Path) -> None:
     data = report_dict(audit(tiny_dir, dt.date(2026, 11, 1)))
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(dumps(data)))

@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from auditor.model import Report
 from auditor.render import RENDERERS, write_reports
 from tests.conftest import DEMO, audit
+
+pytestmark = pytest.mark.slow  # whole audits
 
 
 def _outputs(report: Report, out: Path) -> dict[str, object]:

@@ -60,6 +60,7 @@ def _same(series: pd.Series, *, money: bool = False) -> None:
     assert fast == slow
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(values=st.lists(st.one_of(TEXT, st.none()), max_size=20))
 def test_text_columns_match_the_reference(values: list[str | None]) -> None:
@@ -67,6 +68,7 @@ def test_text_columns_match_the_reference(values: list[str | None]) -> None:
     _same(pd.Series(values, dtype="str"))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(
     values=st.lists(
@@ -78,18 +80,21 @@ def test_float_columns_match_the_reference(values: list[float | None], money: bo
     _same(pd.Series(values, dtype="float64"), money=money)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=20), money=st.booleans())
 def test_integer_columns_match_the_reference(values: list[int], money: bool) -> None:
     _same(pd.Series(values, dtype="int64"), money=money)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.one_of(st.none(), st.integers(-(10**9), 10**9)), max_size=20))
 def test_nullable_integer_columns_match_the_reference(values: list[int | None]) -> None:
     _same(pd.Series(values, dtype="Int64"))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.one_of(st.none(), MOMENTS), max_size=20), tz=st.booleans())
 def test_datetime_columns_match_the_reference(values: list[dt.datetime | None], tz: bool) -> None:
@@ -100,6 +105,7 @@ def test_datetime_columns_match_the_reference(values: list[dt.datetime | None], 
     _same(series, money=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.one_of(st.none(), st.dates(min_value=dt.date(1899, 6, 1))), max_size=20))
 def test_midnight_datetimes_in_seconds_match_the_reference(values: list[dt.date | None]) -> None:

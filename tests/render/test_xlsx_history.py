@@ -24,9 +24,7 @@ from auditor.render.xlsx import write_xlsx
 from auditor.render.xlsx.layout import label
 from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
-from tests.render.conftest import make_report
-from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
-from tests.render.test_xlsx import (
+from tests.helpers.xlsx import (
     COLUMNS,
     DATE,
     MONEY,
@@ -40,6 +38,8 @@ from tests.render.test_xlsx import (
     ledger_sums,
     summary_value,
 )
+from tests.render.conftest import make_report
+from tests.render.months import HOSTILE_OWNER, HOSTILE_REASON, NEW, RESOLVED, tenant_in, two_months
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,7 @@ def wb(path: Path) -> Workbook:
     return openpyxl.load_workbook(path)
 
 
+@pytest.mark.slow
 def test_the_history_sheets_come_last(wb: Workbook) -> None:
     assert wb.sheetnames == SHEETS
     assert SHEETS[-3:] == ["Changes", "Trend", "Suppressions"]
@@ -247,6 +248,7 @@ def test_hostile_suppression_text_is_never_a_formula(wb: Workbook, path: Path) -
                 assert "<f " not in text, name
 
 
+@pytest.mark.slow
 def test_without_history_the_sheets_are_headers_and_the_summary_says_so(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx(make_report(), path)
@@ -260,6 +262,7 @@ def test_without_history_the_sheets_are_headers_and_the_summary_says_so(tmp_path
     assert charts == ["xl/charts/chart1.xml"]  # the Summary's only
 
 
+@pytest.mark.slow
 def test_first_audit_has_one_trend_row_and_no_trend_chart(
     tenant: TenantFactory, tmp_path: Path
 ) -> None:

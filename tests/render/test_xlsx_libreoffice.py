@@ -11,9 +11,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from auditor.pipeline import audit_folder
 from auditor.settings.options import AuditOptions
 from tests.conftest import DEMO
+
+pytestmark = pytest.mark.office
 
 
 def test_libreoffice_converts_the_demo_workbook_to_pdf(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def _rows(wb: Workbook, sheet: str) -> list[dict[str, object]]:
     return [dict(zip(header, row, strict=True)) for row in values[1:]]
 
 
+@pytest.mark.slow
 def test_statement_and_credits_sheets_follow_the_others(demo_wb: Workbook) -> None:
     assert demo_wb.sheetnames[-2:] == ["Statement", "Credits"]
     for sheet, columns in (("Statement", BILL_COLUMNS), ("Credits", CREDIT_COLUMNS)):
@@ -77,6 +78,7 @@ def test_the_statement_sheet_is_typed_and_unknown_is_empty_not_zero(demo_wb: Wor
     assert isinstance(ws["D2"].value, int)
 
 
+@pytest.mark.slow
 def test_no_statement_means_no_bill_sheets(tiny_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx(audit(tiny_dir, dt.date(2026, 11, 1)), path)
@@ -100,6 +102,7 @@ def test_the_summary_shows_the_credit_to_claim_beside_the_waste(
     assert rows[OPEN_WASTE].value == 1476.0  # the waste is unchanged: the claim is not in it
 
 
+@pytest.mark.slow
 def test_no_statement_no_claim_row(tmp_path: Path, tiny_dir: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx(audit(tiny_dir, dt.date(2026, 11, 1)), path)

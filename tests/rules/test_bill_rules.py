@@ -56,6 +56,7 @@ def cost(report: Report, rule: str) -> dict[str, float]:
     return dict(zip(found.entity_id, found.monthly_cost, strict=True))
 
 
+@pytest.mark.slow
 def test_without_a_statement_the_bill_rules_are_skipped_with_the_reason(folder: Path) -> None:
     report = audit(folder)
     skipped = {s.rule: s.reason for s in report.skipped}
@@ -66,6 +67,7 @@ def test_without_a_statement_the_bill_rules_are_skipped_with_the_reason(folder: 
     assert not set(BILL_RULES) & set(report.summary.findings_by_rule)
 
 
+@pytest.mark.slow
 def test_a_bill_that_matches_the_licenses_is_silent(folder: Path) -> None:
     report = _audit(
         folder,
@@ -89,6 +91,7 @@ def test_a_bill_that_matches_the_licenses_is_silent(folder: Path) -> None:
     assert set(report.bill.quantity_direction) == {"equal"}
 
 
+@pytest.mark.slow
 def test_over_inventory_and_over_price_split_the_overcharge_exactly(folder: Path) -> None:
     # X2: 5 billed, 3 held, at 26.00 against a 24.00 contract: 2 x 26 beyond the inventory,
     # 3 x 2 over the price; together 130 - 72 = 58, never the 2 x 2 overlap twice.
@@ -112,6 +115,7 @@ def test_over_inventory_and_over_price_split_the_overcharge_exactly(folder: Path
     assert report.summary.monthly_waste == 29.0
 
 
+@pytest.mark.slow
 def test_under_and_missing_are_noted_never_claimed(folder: Path) -> None:
     report = _audit(folder, [_line("X2", "2", "40.00")])
     table = report.bill.set_index("license_type")
@@ -123,6 +127,7 @@ def test_under_and_missing_are_noted_never_claimed(folder: Path) -> None:
     assert not report.findings.rule.isin(BILL_RULES).any()
 
 
+@pytest.mark.slow
 def test_a_tax_for_a_state_with_no_site_and_no_license_is_claimed(folder: Path) -> None:
     report = _audit(
         folder,
@@ -143,6 +148,7 @@ def test_a_tax_for_a_state_with_no_site_and_no_license_is_claimed(folder: Path) 
     assert report.summary.monthly_overbilled == 8.10
 
 
+@pytest.mark.slow
 def test_an_unknown_product_is_a_finding_not_summed(folder: Path) -> None:
     report = _audit(
         folder,
@@ -164,6 +170,7 @@ def test_an_unknown_product_is_a_finding_not_summed(folder: Path) -> None:
     assert "(row 3, 4)" in detail
 
 
+@pytest.mark.slow
 def test_an_unpriced_type_has_no_price_verdict(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X9")], licenses=[unit("L1", "X9", "ASSIGNED", "u1")])
     report = _audit(folder, [_line("X9", "2", "200.00")])
@@ -172,6 +179,7 @@ def test_an_unpriced_type_has_no_price_verdict(tenant: TenantFactory) -> None:
     assert report.bill.set_index("license_type").loc["X9", "price_direction"] == "unknown"
 
 
+@pytest.mark.slow
 def test_a_statement_for_another_month_is_warned_about(folder: Path) -> None:
     october = _line("X2", "3", "72.00", period_start="2026-10-01", period_end="2026-10-31")
     report = _audit(folder, [october])
@@ -185,6 +193,7 @@ def test_a_statement_for_another_month_is_warned_about(folder: Path) -> None:
     assert any("gives no billing period" in w for w in report.warnings)
 
 
+@pytest.mark.slow
 def test_suppressed_bill_findings_leave_the_overbilled_total(folder: Path) -> None:
     from auditor.engine.run import run
     from auditor.model import Settings

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TenantFactory, audit, ids, unit, user
 
 RULE = "contact-without-license"
 
 
+@pytest.mark.slow
 def test_active_users_without_a_seat_are_contacts(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -20,6 +23,7 @@ def test_active_users_without_a_seat_are_contacts(tenant: TenantFactory) -> None
     assert ids(audit(folder), RULE) == ["addon", "none"]
 
 
+@pytest.mark.slow
 def test_severity_is_medium_when_someone_expects_service(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -38,6 +42,7 @@ def test_severity_is_medium_when_someone_expects_service(tenant: TenantFactory) 
     }
 
 
+@pytest.mark.slow
 def test_recommendation_names_the_seat_the_plan_gives(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("c1", scim_provider="azure"), user("u2", licenses="X2")],
@@ -60,6 +65,7 @@ def test_recommendation_names_the_seat_the_plan_gives(tenant: TenantFactory) -> 
     assert report.cancellation.set_index("license_type").license_ids_to_cancel["X4"] == "L3"
 
 
+@pytest.mark.slow
 def test_no_surplus_seat_says_a_seat_is_a_new_purchase(tenant: TenantFactory) -> None:
     folder = tenant([user("c1", extension="1001"), user("u2", licenses="X2")])
     finding = audit(folder).findings.set_index("entity_id").loc["c1"]

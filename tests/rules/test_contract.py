@@ -49,6 +49,7 @@ def _with_ledger(folder: Path) -> Snapshot:
     return prepared(snap, Settings(as_of=AS_OF))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
 def test_fires_on_the_demo_without_touching_the_snapshot(item: Rule) -> None:
     snap = _with_ledger(FIRES_ON.get(item.meta.id, DEMO))
@@ -70,6 +71,7 @@ def test_fires_on_the_demo_without_touching_the_snapshot(item: Rule) -> None:
         pd.testing.assert_frame_equal(now, frame)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
 def test_silent_on_the_clean_tenant(item: Rule) -> None:
     snap = _with_ledger(FIXTURES / "clean")

@@ -13,7 +13,9 @@ import pytest
 
 from auditor.render import write_reports
 from tests.conftest import FIXTURES, ROOT, audit, ids
-from tests.test_ledger import LEDGER_CHECK
+from tests.helpers.ledger import LEDGER_CHECK
+
+pytestmark = pytest.mark.slow  # whole audits
 
 RULE = "idle-phone-numbers"
 

@@ -9,35 +9,17 @@ inside an isolate, and every isolate opened is closed, by the text's end.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.text import isolate, isolate_text
-
-OPENERS = frozenset("\u2066\u2067\u2068")
-CLOSE = "\u2069"
-PUSHES = frozenset("\u202a\u202b\u202d\u202e")
-CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def contained(text: str) -> bool:
-    """Whether no direction control in ``text`` can act past its end (or past a PDI)."""
-    depth = 0
-    for ch in text:
-        if ch in OPENERS:
-            depth += 1
-        elif ch == CLOSE:
-            if depth == 0:
-                return False  # it would close an isolate of the sentence around it
-            depth -= 1
-        elif ch in PUSHES and depth == 0:
-            return False
-    return depth == 0
-
+from tests.helpers.bidi import CONTROLS, contained
 
 TEXT = st.text(alphabet=st.sampled_from([*CONTROLS, "a", "b", " ", "א", "ب"]), max_size=12)
 
 
+@pytest.mark.slow
 @given(values=st.lists(TEXT, max_size=8))
 def test_isolated_text_is_contained_and_keeps_its_letters(values: list[str]) -> None:
     shown = isolate(pd.Series(values, dtype="str")).tolist()

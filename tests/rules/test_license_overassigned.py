@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TenantFactory, audit, ids, unit, user
 
 RULE = "license-overassigned"
 
 
+@pytest.mark.slow
 def test_more_holders_than_licenses(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -28,11 +31,13 @@ def test_more_holders_than_licenses(tenant: TenantFactory) -> None:
     assert report.summary.monthly_waste == 0
 
 
+@pytest.mark.slow
 def test_type_held_but_missing_from_the_inventory(tenant: TenantFactory) -> None:
     folder = tenant([user("a", licenses="X2;X4")], licenses=[unit("L1", "X2", "ASSIGNED", "a")])
     assert ids(audit(folder), RULE) == ["X4"]
 
 
+@pytest.mark.slow
 def test_equal_holders_and_total_is_clean(tenant: TenantFactory) -> None:
     folder = tenant([user("a", licenses="X2"), user("b", licenses="X2")])
     assert ids(audit(folder), RULE) == []

@@ -12,6 +12,7 @@ RULE = "stale-deactivated-user"
 AS_OF = dt.date(2026, 11, 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("deactivated_at", "stale"),
     [
@@ -29,12 +30,14 @@ def test_the_grace_period_is_counted_in_calendar_days(
     assert ids(audit(folder, AS_OF), RULE) == (["u1"] if stale else [])
 
 
+@pytest.mark.slow
 def test_stale_after_days_comes_from_settings(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", status="INACTIVE", licenses="X2", deactivated_at="2026-10-20")])
     assert ids(audit(folder, AS_OF, stale_after_days=10), RULE) == ["u1"]
     assert ids(audit(folder, AS_OF, stale_after_days=30), RULE) == []
 
 
+@pytest.mark.slow
 def test_last_updated_stands_in_and_unknown_is_stale(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -50,6 +53,7 @@ def test_last_updated_stands_in_and_unknown_is_stale(tenant: TenantFactory) -> N
     assert "not recorded" in detail["old"]
 
 
+@pytest.mark.slow
 def test_addon_only_holder_is_not_stale_and_addons_are_not_costed(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -76,6 +80,7 @@ def test_addon_only_holder_is_not_stale_and_addons_are_not_costed(tenant: Tenant
     assert "30 days' notice" in finding.recommendation
 
 
+@pytest.mark.slow
 def test_cost_sums_every_held_seat_and_unknown_prices_are_flagged(
     tenant: TenantFactory,
 ) -> None:
@@ -88,6 +93,7 @@ def test_cost_sums_every_held_seat_and_unknown_prices_are_flagged(
     assert "no price" in finding.detail
 
 
+@pytest.mark.slow
 def test_active_users_and_unlicensed_inactive_users_are_not_stale(
     tenant: TenantFactory,
 ) -> None:

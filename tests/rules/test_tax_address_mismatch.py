@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import SITES, TenantFactory, audit, ids, unit, user, write_csv
 
 RULE = "tax-address-mismatch"
 
 
+@pytest.mark.slow
 def test_assigned_license_compares_with_the_assignees_site(tenant: TenantFactory) -> None:
     folder = tenant(
         [
@@ -30,6 +33,7 @@ def test_assigned_license_compares_with_the_assignees_site(tenant: TenantFactory
     assert "500 Congress Ave" in finding.recommendation
 
 
+@pytest.mark.slow
 def test_country_difference_is_a_mismatch(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("u1", licenses="X2")],
@@ -38,6 +42,7 @@ def test_country_difference_is_a_mismatch(tenant: TenantFactory) -> None:
     assert ids(audit(folder), RULE) == ["L1"]
 
 
+@pytest.mark.slow
 def test_unassigned_license_must_match_some_site(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("c1")],
@@ -52,6 +57,7 @@ def test_unassigned_license_must_match_some_site(tenant: TenantFactory) -> None:
     assert "no site" in report.findings.set_index("entity_id").title["L2"]
 
 
+@pytest.mark.slow
 def test_per_pool_inventory_skips_the_rule_with_a_reason(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X2")])
     write_csv(folder / "licenses.csv", [{"license_type": "X2", "total": 1, "unassigned": 0}])
@@ -63,6 +69,7 @@ def test_per_pool_inventory_skips_the_rule_with_a_reason(tenant: TenantFactory) 
     assert RULE not in report.summary.findings_by_rule
 
 
+@pytest.mark.slow
 def test_no_service_columns_skips_the_rule(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X2")])
     write_csv(
@@ -78,6 +85,7 @@ def _other(reason: str) -> bool:
     return "no statement" not in reason and "no numbers.csv" not in reason
 
 
+@pytest.mark.slow
 def test_unknown_site_is_warned_not_guessed(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", site="Boston", licenses="X2")], sites=SITES)
     report = audit(folder)

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import FIXTURES, audit, ids
 
+pytestmark = pytest.mark.slow  # whole audits
+
 RULE = "tax-address-mismatch"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TenantFactory, audit, ids, unit, user
 
 RULE = "unassigned-billed-seats"
 
 
+@pytest.mark.slow
 def test_one_finding_per_type_with_unassigned_licenses(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("u1", licenses="X2")],
@@ -33,6 +36,7 @@ def test_one_finding_per_type_with_unassigned_licenses(tenant: TenantFactory) ->
     assert report.summary.monthly_waste == 53.00
 
 
+@pytest.mark.slow
 def test_unpriced_type_is_never_free(tenant: TenantFactory) -> None:
     folder = tenant(
         [user("u1", licenses="X9")],
@@ -47,6 +51,7 @@ def test_unpriced_type_is_never_free(tenant: TenantFactory) -> None:
     assert report.pools.set_index("license_type").monthly_price.isna()["X9"]
 
 
+@pytest.mark.slow
 def test_recommendation_lists_license_ids_and_the_notice(tenant: TenantFactory) -> None:
     folder = tenant(
         # c1 expects service and gets L7 (the first by id); c2, a bare entry, gets none
@@ -68,6 +73,7 @@ def test_recommendation_lists_license_ids_and_the_notice(tenant: TenantFactory) 
     assert (finding.monthly_cost, finding.monthly_waste) == (102.0, 102.0)
 
 
+@pytest.mark.slow
 def test_recommendation_with_nobody_to_give_a_seat_only_cancels(tenant: TenantFactory) -> None:
     folder = tenant([user("c1")], licenses=[unit("L9", "X4", "UNASSIGNED")])
     finding = audit(folder).findings.set_index("entity_id").loc["X4"]
@@ -77,6 +83,7 @@ def test_recommendation_with_nobody_to_give_a_seat_only_cancels(tenant: TenantFa
     )
 
 
+@pytest.mark.slow
 def test_recommendation_when_every_seat_goes_to_a_contact(tenant: TenantFactory) -> None:
     folder = tenant([user("c1", extension="1001")], licenses=[unit("L9", "X4", "UNASSIGNED")])
     finding = audit(folder).findings.set_index("entity_id").loc["X4"]

@@ -15,51 +15,12 @@ import pytest
 from auditor.errors import SourceError
 from auditor.pipeline import collect_folder
 from auditor.sources.numbers import NOT_ASSIGNED
-from tests.fake8x8 import Fault, Tenant
-from tests.fake_tenants import address_record, site_record, small_tenant, user_record
-from tests.sources.test_admin_api import fake, make
+from tests.fake8x8 import Fault
+from tests.fake_tenants import small_tenant
+from tests.helpers.api import fake, make, tenant
 
 ADDRESSES = "/admin-provisioning/addresses"
 NUMBERS = "/admin-provisioning/phone-numbers"
-
-
-def number(phone: str, status: str, category: str = "LOCAL") -> dict[str, Any]:
-    return {
-        "phoneNumber": phone,
-        "nationalFormattedNumber": phone,
-        "country": "US",
-        "category": category,
-        "origin": "CLAIMED",
-        "status": status,
-    }
-
-
-def tenant(sites: int, *, other_addresses: int = 0, numbers: int = 0) -> Tenant:
-    """``sites`` sites with an address each, ``other_addresses`` addresses no site has (the
-    first of them serving 3 licenses, in Oregon), and ``numbers`` numbers of every status."""
-    addresses = {
-        f"addr-{n}": address_record(f"addr-{n}", f"{n} Main St", "Austin", "TX", "78701", "US")
-        for n in range(sites)
-    }
-    for n in range(other_addresses):
-        record = address_record(f"other-{n}", f"{n} Elm St", "Portland", "OR", "97201", "US")
-        addresses[f"other-{n}"] = record
-    for record in addresses.values():
-        record["addressUsage"] = {"site": 0, "license": 0, "userExtension": 1}
-    for n in range(sites):
-        addresses[f"addr-{n}"]["addressUsage"]["site"] = 1
-    if other_addresses:
-        addresses["other-0"]["addressUsage"]["license"] = 3
-    statuses = ("ASSIGNED", "AVAILABLE", "PORTING", "PRE_PORTING")
-    return Tenant(
-        users=[user_record(f"u{n}", site=f"site-{n % sites}") for n in range(10)],
-        sites=[site_record(f"site-{n}", f"Site {n}", f"addr-{n}") for n in range(sites)],
-        addresses=addresses,
-        numbers=[
-            number(f"+1512555{n:04d}", statuses[n % 4], "TOLL_FREE" if n % 8 == 1 else "LOCAL")
-            for n in range(numbers)
-        ],
-    )
 
 
 def paths(api: Any, prefix: str) -> list[str]:

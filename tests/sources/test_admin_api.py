@@ -19,32 +19,9 @@ from auditor.sources.base import Collected, CollectStats
 from auditor.sources.ratelimit import Limits
 from tests.fake8x8 import Fake8x8, Fault, Tenant, mock_transport
 from tests.fake_tenants import small_tenant
+from tests.helpers.api import BASE, fake, make
+from tests.helpers.clock import FakeClock
 from tests.sources.conftest import KEY
-from tests.sources.test_ratelimit import FakeClock
-
-BASE = "https://api.8x8.com/admin-provisioning"
-
-
-def make(
-    api: Fake8x8 | None = None,
-    *,
-    handler: Callable[[httpx.Request], httpx.Response] | None = None,
-    key: str = KEY,
-    base: str = BASE,
-    **options: Any,
-) -> tuple[AdminApiSource, FakeClock]:
-    clock = FakeClock()
-    transport = httpx.MockTransport(handler) if handler else mock_transport(api or fake())
-    source = AdminApiSource(
-        base, ApiKey(key), transport=transport, clock=clock, sleep=clock.sleep, **options
-    )
-    return source, clock
-
-
-def fake(tenant: Tenant | None = None, **options: Any) -> Fake8x8:
-    options.setdefault("api_key", KEY)
-    options.setdefault("windows", ())
-    return Fake8x8(tenant or small_tenant(250, 3), **options)
 
 
 def user_ids(collected: Collected) -> list[str]:
@@ -126,6 +103,7 @@ def collect_error(api: Fake8x8 | None = None, **options: Any) -> tuple[SourceErr
     return caught.value, api
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("options", "fragment"),
     [

@@ -14,8 +14,8 @@ from auditor.cli import main as cli
 from tests.conftest import FIXTURES
 from tests.fake8x8 import Tenant
 from tests.fake_tenants import address_record, site_record, user_record
+from tests.helpers.ledger import LEDGER_CHECK
 from tests.sources.conftest import KEY, FakeFactory
-from tests.test_ledger import LEDGER_CHECK
 
 pytestmark = pytest.mark.usefixtures("fast_cli")
 

@@ -78,6 +78,7 @@ def test_windows_cover_the_period_in_31_day_steps() -> None:
     assert len(spans) == 12
 
 
+@pytest.mark.slow
 def test_deactivation_times_from_the_last_status_change(fake: FakeFactory) -> None:
     api = fake(_tenant())
     src = source(api.url, audit_days=365)
@@ -99,6 +100,7 @@ def test_deactivation_times_from_the_last_status_change(fake: FakeFactory) -> No
     assert len(calls) == collected.stats.audit_pages == 12 + 2  # 250+ records: 3 pages
 
 
+@pytest.mark.slow
 def test_an_audit_api_error_writes_no_snapshot(
     fake: FakeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -113,6 +115,7 @@ def test_an_audit_api_error_writes_no_snapshot(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_spring_error_is_quoted(fake: FakeFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fake's 31-day check answers like the real API; the sentence quotes its message."""
     monkeypatch.setattr(audit_records, "WINDOW", dt.timedelta(days=40))
@@ -120,6 +123,7 @@ def test_a_spring_error_is_quoted(fake: FakeFactory, monkeypatch: pytest.MonkeyP
         source(fake(_tenant()).url, audit_days=365).collect()
 
 
+@pytest.mark.slow
 def test_collect_audit_records_fills_deactivated_at(
     fake: FakeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,6 +137,7 @@ def test_collect_audit_records_fills_deactivated_at(
     assert manifest["collection"]["deactivation_times"] == 2
 
 
+@pytest.mark.slow
 def test_the_config_key_turns_it_on(
     fake: FakeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

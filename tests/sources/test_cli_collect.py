@@ -46,6 +46,7 @@ def every_byte(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+@pytest.mark.slow
 def test_collect_writes_a_snapshot_and_says_where(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,6 +76,7 @@ def test_collect_writes_a_snapshot_and_says_where(
     )
 
 
+@pytest.mark.slow
 def test_the_key_appears_in_no_output_byte(
     fake: FakeFactory,
     env_key: str,
@@ -108,6 +110,7 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/admin-provisioning"
 
 
+@pytest.mark.slow
 def test_messages_about_collected_data_name_the_api_not_a_scratch_folder(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,6 +137,7 @@ def test_messages_about_collected_data_name_the_api_not_a_scratch_folder(
     assert "auditor-snapshot" not in stderr
 
 
+@pytest.mark.slow
 def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_character(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -158,6 +162,7 @@ def test_a_name_the_api_garbles_is_collected_and_audited_with_a_replacement_char
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "fragment"),
     [
@@ -179,12 +184,16 @@ def test_each_error_path_exits_3_with_one_sentence_and_no_key(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("auditor.sources.admin_api.CLIENT_TIMEOUT", 0.2)
+    # Only the timeout case needs a short timeout: its answers are held until the fake stops,
+    # so they cannot arrive in time; the others get time to spare on a busy machine.
+    monkeypatch.setattr(
+        "auditor.sources.admin_api.CLIENT_TIMEOUT", 0.2 if case == "timeout" else 10.0
+    )
     faults = {
         "403": [Fault("status", "/sites", status=403)],
         "400": [Fault("status", "/users", at=2, status=400)],
         "5xx": [Fault("status", "/addresses", times=99, status=503)],
-        "timeout": [Fault("slow", "/users", times=99, delay=0.5)],
+        "timeout": [Fault("slow", "/users", times=99, delay=60.0)],
     }.get(case, [])
     api = fake(small_tenant(250, 3), api_key="other" if case == "401" else env_key, faults=faults)
     url = {"404": api.url.replace("provisioning", "prov"), "refused": refused_url()}.get(
@@ -205,6 +214,7 @@ def test_each_error_path_exits_3_with_one_sentence_and_no_key(
     assert [p.name for p in tmp_path.iterdir()] == []  # no temporary folder left either
 
 
+@pytest.mark.slow
 def test_a_failed_collection_keeps_the_old_snapshot_and_a_good_one_keeps_extra_files(
     fake: FakeFactory, env_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

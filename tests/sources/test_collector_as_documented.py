@@ -35,6 +35,7 @@ def test_null_or_unknown_status_is_kept_as_unknown_with_a_warning(fake: FakeFact
     assert [w.split(" gave user ")[1].split(" ")[0] for w in named] == ["u00001", "u00002"]
 
 
+@pytest.mark.slow
 def test_unknown_status_reaches_the_reports(
     fake: FakeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -74,6 +74,7 @@ def demo_copy(tmp_path: Path, edited_after_deactivation: bool) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edited", [False, True], ids=["demo", "demo-edited-after-deactivation"])
 def test_collect_then_audit_matches_the_csv_audit(
     edited: bool, fake: FakeFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]

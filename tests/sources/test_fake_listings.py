@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from tests.fake8x8 import Fake8x8, mock_transport
+from tests.helpers.api import tenant
 from tests.sources.conftest import KEY
-from tests.sources.test_address_list_and_numbers import tenant
 
 BASE = "https://api.8x8.com/admin-provisioning"
 ACCEPT = {

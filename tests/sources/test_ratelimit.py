@@ -5,21 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.sources.ratelimit import DOCUMENTED, Limits, Pacer, Window
-
-
-class FakeClock:
-    """A clock that only moves when someone sleeps (or a request takes time)."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.helpers.clock import FakeClock
 
 
 def pacer(clock: FakeClock, limits: Limits = DOCUMENTED) -> Pacer:

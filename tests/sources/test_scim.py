@@ -105,6 +105,7 @@ def test_a_refused_token_is_exit_3_and_never_printed(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_failing_server_writes_no_snapshot(
     fake: FakeFactory, tmp_path: Path, token: str, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,6 +137,7 @@ def test_scim_url_cannot_go_with_the_admin_api(tmp_path: Path, token: str, capsy
     assert "--base-url" in err
 
 
+@pytest.mark.slow
 def test_scim_then_audit_reads_holders_from_assigned_to(
     fake: FakeFactory, tmp_path: Path, token: str, capsys
 ) -> None:
