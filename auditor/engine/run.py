@@ -111,7 +111,7 @@ def run(
     )
     pools = _pools(snapshot, rows, set(open_.id))
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
-    summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
+    summary = replace(summary, monthly_overbilled_cents=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
     pairs = plan.pairings(rows, snapshot.users)
     return Report(
@@ -152,12 +152,12 @@ def _with_spares(built: Ledger, snapshot: Snapshot, settings: Settings) -> Ledge
     return replace(built, rows=spares.set_aside(built.rows, allowed))
 
 
-def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> float | None:
+def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> int | None:
     """The credit to claim: the open bill findings' costs, beside the waste, never in it."""
     if snapshot.statement is None:
         return None
     claimed = open_.monthly_cost_cents[open_.rule.isin(CLAIM_RULES)]
-    return int(claimed.sum()) / 100
+    return int(claimed.sum())
 
 
 def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -322,10 +322,10 @@ def _summary(
         seats_unassigned=int(pools.unassigned.sum()),
         seats_suspended=int(pools.suspended.sum()),
         unpriced_seats=bridge.unpriced_seats,
-        monthly_cost=bridge.monthly_cost / 100,
-        monthly_waste=bridge.open_waste / 100,
-        annual_waste=bridge.open_waste * 12 / 100,
-        monthly_saving=bridge.saving / 100,
+        monthly_cost_cents=bridge.monthly_cost,
+        monthly_waste_cents=bridge.open_waste,
+        annual_waste_cents=bridge.open_waste * 12,
+        monthly_saving_cents=bridge.saving,
         findings_by_rule={
             r.meta.id: int(by_rule.get(r.meta.id, 0)) for r in rules if r.meta.id not in skipped
         },

@@ -58,8 +58,8 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
         report,
         findings=findings,
         changes=changes,
-        realised_monthly_saving=saving / 100,
-        realised_monthly_credit=_credit(report, findings, prev),
+        realised_monthly_saving_cents=saving,
+        realised_monthly_credit_cents=_credit(report, findings, prev),
         resolved=resolved.reset_index(drop=True),
     )
 
@@ -73,7 +73,7 @@ def _saving(findings: pd.DataFrame, prev: pd.DataFrame, waste_rules: set[str]) -
     return int(np.maximum(drop.to_numpy(dtype="int64"), 0).sum())
 
 
-def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> float | None:
+def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> int | None:
     """The over-billing the previous run claimed that this run's statement no longer shows.
 
     Counted like the saving (a claim gone is its whole cost, one that shrank its drop), and
@@ -82,7 +82,7 @@ def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> float
     """
     if report.statement is None:
         return None
-    return _saving(findings, prev, set(CLAIM_RULES)) / 100
+    return _saving(findings, prev, set(CLAIM_RULES))
 
 
 def with_trend(report: Report, runs: pd.DataFrame) -> Report:
