@@ -65,9 +65,9 @@ def run(
     findings table, flagged, and their seats are kept (action ``keep``), in no saving.
     """
     rules = discover() if rules is None else rules
-    book = _with_spares(ledger.build(snapshot, settings), snapshot, settings)
-    reconciled = bill.reconcile(snapshot, book.rows)
-    snapshot = replace(snapshot, ledger=book, bill=reconciled)
+    snapshot = prepared(snapshot, settings)
+    assert snapshot.bill is not None  # prepared() reconciles it
+    reconciled = snapshot.bill
     frames: list[pd.DataFrame] = []
     skipped: list[SkippedRule] = []
     warnings = [*snapshot.warnings, *_contact_centre_note(snapshot)]
@@ -142,6 +142,13 @@ def run(
         bill=reconciled,
         credits=bill.credits(findings, reconciled, snapshot.statement, set(CLAIM_RULES)),
     )
+
+
+def prepared(snapshot: Snapshot, settings: Settings) -> Snapshot:
+    """``snapshot`` with what every rule reads worked out once: the seat ledger (spares set
+    aside) and the bill reconciled with it."""
+    book = _with_spares(ledger.build(snapshot, settings), snapshot, settings)
+    return replace(snapshot, ledger=book, bill=bill.reconcile(snapshot, book.rows))
 
 
 def _with_spares(built: Ledger, snapshot: Snapshot, settings: Settings) -> Ledger:

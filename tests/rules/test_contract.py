@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from auditor.engine import ledger
+from auditor.engine.run import prepared
 from auditor.model import Settings, Severity, Snapshot
 from auditor.rules._base import CONTRACT_ORDER, RESULT_COLUMNS, Rule, discover
 from auditor.snapshot.load import load
@@ -39,9 +38,9 @@ FIRES_ON = {"sources-disagree": FIXTURES / "disagree"}
 
 
 def _with_ledger(folder: Path) -> Snapshot:
-    """A loaded snapshot with the ledger the engine builds before any rule runs."""
+    """A loaded snapshot with what the engine works out before any rule runs."""
     snap = load(folder)
-    return replace(snap, ledger=ledger.build(snap, Settings(as_of=AS_OF)))
+    return prepared(snap, Settings(as_of=AS_OF))
 
 
 @pytest.mark.parametrize("item", RULES, ids=lambda r: r.meta.id)
