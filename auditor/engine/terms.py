@@ -44,6 +44,7 @@ from auditor.snapshot.contract import (
     add_months,
     months_billed,
 )
+from auditor.vocab import stored
 
 #: Columns the contract adds to every ledger row (empty on rows that are not cancelled).
 TERM_COLUMNS: Final = (
@@ -248,7 +249,7 @@ def renewals(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date
     """The renewal calendar: per license type with seats to cancel, when and what by then."""
     cancels = ledger[ledger.waste & ledger.action.isin(CANCELS)] if "timing" in ledger else None
     if cancels is None or cancels.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in RENEWAL_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in stored(RENEWAL_COLUMNS)})
     rows = []
     for name, seats in cancels.groupby("license_type", sort=False):
         term = _term(contract, str(name))
@@ -268,15 +269,15 @@ def renewals(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date
                 "seats_to_cancel": len(seats),
                 "cancel_now": int(now.sum()),
                 "cancel_at_renewal": int((~now).sum()),
-                "monthly_saving": None if saving is None else saving / 100,
-                "annual_saving": None if saving is None else saving * 12 / 100,
-                "buyout_fees": None if fees.isna().any() else int(fees.sum()) / 100,
+                "monthly_saving_cents": saving,
+                "annual_saving_cents": None if saving is None else saving * 12,
+                "buyout_fees_cents": None if fees.isna().any() else int(fees.sum()),
             }
         )
-    table = pd.DataFrame(rows, columns=list(RENEWAL_COLUMNS))
+    table = pd.DataFrame(rows, columns=stored(RENEWAL_COLUMNS))
     order = table.assign(_key=table.license_type.str.casefold(), _date=table.notice_by.isna())
     order = order.sort_values(["_date", "notice_by", "_key"], kind="mergesort", na_position="last")
-    return order.loc[:, list(RENEWAL_COLUMNS)].reset_index(drop=True)
+    return order.loc[:, stored(RENEWAL_COLUMNS)].reset_index(drop=True)
 
 
 def _rule_text(term: Term | None) -> str:

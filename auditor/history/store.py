@@ -191,7 +191,6 @@ class History:
             (b.saving_now, b.saving_at_renewal, b.buyout_fees, run_id),
         )
         pools = report.pools
-        price = pools.monthly_price.astype("Float64") * 100
         self._db.executemany(
             "INSERT INTO pools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
@@ -203,9 +202,9 @@ class History:
                 pools.unassigned.astype(int).tolist(),
                 pools.suspended.astype(int).tolist(),
                 pools.holders.astype(int).tolist(),
-                [None if pd.isna(p) else round(float(p)) for p in price],
-                (pools.monthly_cost * 100).round().astype(int).tolist(),
-                (pools.monthly_waste * 100).round().astype(int).tolist(),
+                [None if pd.isna(p) else int(p) for p in pools.monthly_price_cents],
+                pools.monthly_cost_cents.astype(int).tolist(),
+                pools.monthly_waste_cents.astype(int).tolist(),
                 strict=True,
             ),
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -21,6 +22,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.workbook.child import _WorkbookChild
+
+from auditor.text import amounts
+from auditor.vocab import MONEY_COLUMNS
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection list).
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -45,19 +49,17 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def amount(cents: int | None) -> float | None:
-    """Integer cents as the amount a machine-readable report writes (``1234.5``), or None.
-
-    The Report holds money as cents; this (and :func:`amounts`, its column form) is where a
-    JSON, CSV or workbook figure leaves them. Cents divided by 100 is the float nearest the
-    decimal amount, and every reader that rounds to two places gets the cents back.
-    """
-    return None if cents is None else cents / 100
-
-
-def amounts(cents: pd.Series) -> pd.Series:
-    """:func:`amount` for a column: float amounts, NaN where the cents are unknown."""
-    return cents.astype("Float64").div(100).astype("float64")
+def shown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame``'s ``columns``, in order, as a report shows them: each amount read from the
+    Report's ``<name>_cents`` column (:func:`auditor.vocab.stored`), a column the frame lacks
+    as empty. The one place a table's cents become amounts."""
+    names = list(columns)
+    out = frame.reindex(columns=names)
+    for name in names:
+        cents = f"{name}_cents"
+        if name in MONEY_COLUMNS and cents in frame.columns:
+            out[name] = amounts(frame[cents]).to_numpy()
+    return out
 
 
 def money_format(currency: str) -> str:

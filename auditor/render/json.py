@@ -31,6 +31,8 @@ from auditor.model import (
     Report,
     StatementTotals,
 )
+from auditor.render.cells import shown
+from auditor.text import amount
 
 #: The ledger's keys in audit.json: the contract's, then what the contract and the spare
 #: allowance add (null where they do not apply, and on a ledger built without them).
@@ -41,7 +43,7 @@ SCHEMA_VERSION = 2
 
 def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows over exactly ``columns`` as plain dicts: NaN and NA null, dates ISO text."""
-    table = frame.reindex(columns=list(columns)).astype(object)
+    table = shown(frame, columns).astype(object)
     table = table.where(table.notna(), None)
     for column in table.columns:
         present = table[column].dropna()
