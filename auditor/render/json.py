@@ -270,11 +270,11 @@ def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
 
 def _term_values(ledger: pd.DataFrame, name: str) -> pd.Series:
     """Column ``name`` as JSON values: None where missing, money from the cents columns."""
+    if name in TERM_MONEY_COLUMNS and f"{name}_cents" in ledger:
+        cents = ledger[f"{name}_cents"].astype("Float64")
+        return (cents / 100).astype(object).where(cents.notna(), None)
     if name not in ledger:
         return pd.Series(None, index=ledger.index, dtype=object)
-    if name in TERM_MONEY_COLUMNS:
-        cents = ledger[name].astype("Float64")
-        return (cents / 100).astype(object).where(cents.notna(), None)
     column = ledger[name].astype(object)
     if name in TERM_DATE_COLUMNS:  # a handful of distinct dates: ISO text once per date
         codes, uniques = pd.factorize(column, use_na_sentinel=True)

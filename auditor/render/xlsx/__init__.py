@@ -189,8 +189,8 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(monthly_price=price, price_known=price.notna())
     # what a spare allowance and the contract add to each row (see auditor.terms)
     for name in LEDGER_TERM_COLUMNS:
-        if name in TERM_MONEY_COLUMNS and name in ledger.columns:
-            frame[name] = _money(ledger[name])
+        if name in TERM_MONEY_COLUMNS and f"{name}_cents" in ledger.columns:
+            frame[name] = _money(ledger[f"{name}_cents"])
         elif name in ledger.columns:
             frame[name] = ledger[name].to_numpy()
         else:
