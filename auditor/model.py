@@ -1,9 +1,9 @@
 """The records that cross stages: settings in, snapshot through, report out.
 
 Tables stay pandas DataFrames (the rules are vectorised); everything around them is a frozen
-dataclass or an enum so a stage cannot quietly change what the next one reads. Money inside
-the pipeline is integer cents (exact sums at any tenant size); it becomes a float with two
-decimals only in the :class:`Report`, at the edge where renderers read it.
+dataclass or an enum so a stage cannot quietly change what the next one reads. Money is
+integer cents everywhere, the :class:`Report` included (exact sums at any tenant size): fields
+and columns holding it end in ``_cents``, and only a renderer turns them into amounts.
 """
 
 from __future__ import annotations
@@ -229,17 +229,17 @@ class Summary:
     seats_unassigned: int
     seats_suspended: int
     unpriced_seats: int
-    monthly_cost: float
-    monthly_waste: float
-    annual_waste: float
-    monthly_saving: float
+    monthly_cost_cents: int
+    monthly_waste_cents: int
+    annual_waste_cents: int
+    monthly_saving_cents: int
     findings_by_rule: Mapping[str, int]
     findings_by_severity: Mapping[str, int]
     #: Findings an active suppression covers: still listed, counted in no money total.
     suppressed_findings: int = 0
     #: What the statement bills beyond the inventory, the contract price or the service
     #: states: a credit to claim, beside (never inside) the waste. None without a statement.
-    monthly_overbilled: float | None = None
+    monthly_overbilled_cents: int | None = None
     #: Users the API gave no (or an unknown) status: in neither the active nor inactive rules.
     unknown_status_users: int = 0
 
@@ -370,11 +370,11 @@ class Report:
     #: run, the waste that went away since then, the findings that were resolved, and one
     #: row per recorded run for the trend chart.
     changes: Changes | None = None
-    realised_monthly_saving: float | None = None
+    realised_monthly_saving_cents: int | None = None
     #: Over-billing credits obtained since the previous run: its open bill claims (rules
     #: billed-over-inventory, price-above-contract, tax-outside-service-states) that this
     #: run's statement no longer shows. None without a history or without a statement.
-    realised_monthly_credit: float | None = None
+    realised_monthly_credit_cents: int | None = None
     resolved: pd.DataFrame | None = field(default=None, repr=False)
     trend: pd.DataFrame | None = field(default=None, repr=False)
     #: The statement's totals beside the ledger's, None when no statement was given.

@@ -23,6 +23,21 @@ def readable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+def amount(cents: int | None) -> float | None:
+    """Integer cents as the amount a machine-readable report writes (``1234.5``), or None.
+
+    The Report holds money as cents; this (and :func:`amounts`, its column form) is where a
+    JSON, CSV or workbook figure leaves them. Cents divided by 100 is the float nearest the
+    decimal amount, and every reader that rounds to two places gets the cents back.
+    """
+    return None if cents is None else cents / 100
+
+
+def amounts(cents: pd.Series) -> pd.Series:
+    """:func:`amount` for a column: float amounts, NaN where the cents are unknown."""
+    return cents.astype("Float64").div(100).astype("float64")
+
+
 def money(cents: pd.Series, currency: str) -> pd.Series:
     """Amounts in cents as text for sentences: ``USD 1,234.50``; NA becomes ``unknown``."""
     known = cents.notna()

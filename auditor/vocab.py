@@ -7,6 +7,7 @@ category, without importing the stage that produces it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Final
 
@@ -43,3 +44,38 @@ OVER, UNDER, MISSING, UNEXPECTED, EQUAL, UNKNOWN = (
     "equal",
     "unknown",
 )
+
+
+#: The amounts the reports show. The Report holds each as integer cents in a column named
+#: ``<name>_cents`` (:func:`stored`); only a renderer turns it into an amount.
+MONEY_COLUMNS: Final = frozenset(
+    {
+        "monthly_cost",
+        "monthly_price",
+        "monthly_waste",
+        "annual_waste",
+        "monthly_saving",
+        "annual_saving",
+        "realised_monthly_saving",
+        # the contract's (auditor.engine.terms)
+        "buyout_fee",
+        "buyout_fees",
+        "saving_now",
+        "saving_at_renewal",
+        # the Statement and Credits sheets (auditor.engine.bill)
+        "billed_amount",
+        "billed_unit_price",
+        "contract_price",
+        "expected_amount",
+        "over_inventory",
+        "price_over",
+        "claim",
+        "monthly_overbilled",
+        "realised_monthly_credit",
+    }
+)
+
+
+def stored(columns: Iterable[str]) -> list[str]:
+    """The Report's names for the shown ``columns``: each amount as its ``_cents`` column."""
+    return [f"{c}_cents" if c in MONEY_COLUMNS else c for c in columns]

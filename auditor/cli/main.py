@@ -102,16 +102,16 @@ def _summary_line(report: Report) -> str:
         if s.findings_by_severity.get(v.value)
     )
     total = sum(s.findings_by_severity.values())
-    cents = round(s.monthly_waste * 100)
+    cents = s.monthly_waste_cents
     line = (
         f"{report.tenant}: {total} findings"
         + (f" ({counts})" if counts else "")
         + f"; monthly waste {money_text(cents, report.currency)}"
         + f" (annual {money_text(cents * 12, report.currency)})"
     )
-    if s.monthly_overbilled:
-        billed = round(s.monthly_overbilled * 100)
-        line += f"; overbilled {money_text(billed, report.currency)} a month (a credit to claim)"
+    if s.monthly_overbilled_cents:
+        billed = money_text(s.monthly_overbilled_cents, report.currency)
+        line += f"; overbilled {billed} a month (a credit to claim)"
     if report.skipped:
         line += f"; skipped: {', '.join(k.rule for k in report.skipped)}"
     if s.unpriced_seats:

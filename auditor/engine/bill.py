@@ -21,7 +21,7 @@ import datetime as dt
 import pandas as pd
 
 from auditor.model import Snapshot, StatementTotals
-from auditor.vocab import EQUAL, MISSING, OVER, RECURRING, UNDER, UNEXPECTED, UNKNOWN
+from auditor.vocab import EQUAL, MISSING, OVER, RECURRING, UNDER, UNEXPECTED, UNKNOWN, stored
 
 #: Columns of the reconciliation table (``Report.bill``), in output order.
 BILL_COLUMNS: tuple[str, ...] = (
@@ -254,13 +254,13 @@ def credits(
     findings: pd.DataFrame, bill: pd.DataFrame, lines: pd.DataFrame | None, claim_rules: set[str]
 ) -> pd.DataFrame:
     """One row per open over-billing finding: the statement lines it is about, what they
-    billed, what they should have billed, and the credit to claim (money as cents / 100).
+    billed, what they should have billed, and the credit to claim (money in cents).
 
     The claims add up to ``summary.monthly_overbilled``: each row's claim is its finding's
     ``monthly_cost``, and billed - expected = claim on every row.
     """
     if lines is None or findings.empty:
-        return pd.DataFrame(columns=list(CREDIT_COLUMNS))
+        return pd.DataFrame(columns=stored(CREDIT_COLUMNS))
     open_ = findings[findings.rule.isin(claim_rules) & ~findings.suppressed.astype(bool)]
     per_type = bill.dropna(subset=["license_type"]).set_index("license_type").to_dict("index")
     rows_of = lines.groupby("license_type").row.agg(lambda r: ", ".join(str(v) for v in r))
@@ -284,23 +284,23 @@ def credits(
             row = {
                 "statement_rows": rows_of.get(entity, ""),
                 "billed_quantity": quantity,
-                "billed_amount": billed / 100,
+                "billed_amount_cents": billed,
                 "expected_quantity": expected,
-                "expected_amount": (billed - claim) / 100,
+                "expected_amount_cents": billed - claim,
             }
         else:
             taxed = lines[(lines.description + " (" + lines.jurisdiction + ")").eq(entity)]
             row = {
                 "statement_rows": ", ".join(str(v) for v in taxed.row),
                 "billed_quantity": None,
-                "billed_amount": int(taxed.amount_cents.sum()) / 100,
+                "billed_amount_cents": int(taxed.amount_cents.sum()),
                 "expected_quantity": None,
-                "expected_amount": (int(taxed.amount_cents.sum()) - claim) / 100,
+                "expected_amount_cents": int(taxed.amount_cents.sum()) - claim,
             }
         out.append(
-            {"finding_id": finding_id, "rule": rule, "item": entity, **row, "claim": claim / 100}
+            {"finding_id": finding_id, "rule": rule, "item": entity, **row, "claim_cents": claim}
         )
-    table = pd.DataFrame(out, columns=list(CREDIT_COLUMNS))
+    table = pd.DataFrame(out, columns=stored(CREDIT_COLUMNS))
     for column in ("billed_quantity", "expected_quantity"):
         table[column] = table[column].astype("Int64")
     return table

@@ -24,7 +24,7 @@ import pandas as pd
 
 from auditor.frames import member
 from auditor.model import Snapshot
-from auditor.vocab import Disposition
+from auditor.vocab import Disposition, stored
 
 #: The row for what no site can be charged for.
 NO_SITE: Final = "(no site)"
@@ -104,7 +104,7 @@ def _state_site(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def _finish(per_site: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
-    """Every tenant site (even an idle one), the no-site row if used, cents made into money."""
+    """Every tenant site (even an idle one), the no-site row if used, money in cents."""
     counts = ("users", "seats", "seats_unassigned", "stale_seats", "unpriced_seats")
     info = sites.set_index("site_id")[["name", "state", "country"]]
     index = pd.Index([*info.index, *(k for k in per_site.index if k not in info.index)])
@@ -119,13 +119,11 @@ def _finish(per_site: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     waste = out.waste_cents
     out["monthly_cost_cents"] = out.cost_cents
     out["monthly_waste_cents"] = waste
-    out["monthly_cost"] = out.cost_cents / 100
-    out["monthly_waste"] = waste / 100
-    out["annual_waste"] = waste * 12 / 100
+    out["annual_waste_cents"] = waste * 12
     for column in ("state", "country"):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     out = out.assign(_last=out.site_id.eq("")).sort_values(
         ["_last", "site"], key=lambda s: s.str.casefold() if s.dtype != bool else s
     )
-    columns = [*SITE_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]
+    columns = stored(SITE_COLUMNS)
     return out.loc[:, columns].reset_index(drop=True)

@@ -24,7 +24,7 @@ def crossed(report: Report, fail_on: Severity | None, fail_over_waste: float | N
                 f"(--fail-on {fail_on.value})."
             )
     if fail_over_waste is not None:
-        waste = round(report.summary.monthly_waste * 100)
+        waste = report.summary.monthly_waste_cents
         limit = round(fail_over_waste * 100)
         if waste > limit:
             reasons.append(

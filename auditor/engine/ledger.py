@@ -305,7 +305,8 @@ def _priced(rows: pd.DataFrame, snapshot: Snapshot) -> pd.DataFrame:
         table = local.set_index(["license_type", "country"]).price_cents
         found = pd.Series(table.reindex(keys).to_numpy(), index=rows.index, dtype="Int64")
         price = found.where(found.notna(), price)
-    return rows.assign(kind=kind.to_numpy(), price_cents=price.to_numpy())
+    # .array keeps the nullable Int64 cents (to_numpy would make them NaN floats)
+    return rows.assign(kind=kind.to_numpy(), price_cents=price.array)
 
 
 def _disposed(rows: pd.DataFrame, snapshot: Snapshot, settings: Settings) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from auditor.frames import member
 from auditor.model import Bridge, Kind
 from auditor.snapshot.catalogue import is_contact_centre
 from auditor.text import isolate, join_ids, money, user_label
-from auditor.vocab import Disposition
+from auditor.vocab import Disposition, stored
 
 #: Days of notice 8x8 needs for a partial cancellation.
 NOTICE_DAYS: Final = 30
@@ -210,7 +210,7 @@ def pairings(ledger: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
             "country": country,
             "license_id": given.seat_id.to_numpy(),
             "license_type": given.license_type.to_numpy(),
-            "monthly_price": _floats(given.price_cents),
+            "monthly_price_cents": given.price_cents.astype("Int64").to_numpy(),
             "action": given.action.to_numpy(),
             "from_user": given.holder.where(
                 given.disposition.eq(Disposition.STALE.value)
@@ -229,7 +229,7 @@ def cancellation(ledger: pd.DataFrame, pairs: pd.DataFrame, as_of: dt.date) -> p
     spare = ledger.keep_reason.notna() if "keep_reason" in ledger else False
     waste = ledger[ledger.waste | spare]
     if waste.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in CANCELLATION_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in stored(CANCELLATION_COLUMNS)})
     cancels = waste.action.isin(CANCELS)
     flags = pd.DataFrame(
         {
@@ -246,18 +246,18 @@ def cancellation(ledger: pd.DataFrame, pairs: pd.DataFrame, as_of: dt.date) -> p
     table["reassign_same_state"] = same.reindex(table.index).fillna(0).astype("int64")
     first = waste.drop_duplicates("license_type").set_index("license_type")
     price = first.price_cents.reindex(table.index).astype("Int64")
-    saving = (table.seats_to_cancel * price).astype("Float64")
+    saving = (table.seats_to_cancel * price).astype("Int64")
     table["kind"] = first.kind.reindex(table.index)
-    table["monthly_price"] = _floats(price)
-    table["monthly_saving"] = _floats(saving)
-    table["annual_saving"] = _floats(saving * 12)
+    table["monthly_price_cents"] = price
+    table["monthly_saving_cents"] = saving
+    table["annual_saving_cents"] = saving * 12
     table["notice_effective"] = as_of + dt.timedelta(days=NOTICE_DAYS)
     ids = waste[cancels].sort_values("seat_id").groupby("license_type").seat_id
     listed = ids.agg(lambda s: join_ids(s, limit=MAX_LISTED_IDS))
     table["license_ids_to_cancel"] = listed.reindex(table.index).fillna("")
     out = table.reset_index(names="license_type")
     out = out.sort_values("license_type", key=lambda s: s.str.casefold(), kind="mergesort")
-    return out.loc[:, list(CANCELLATION_COLUMNS)].reset_index(drop=True)
+    return out.loc[:, stored(CANCELLATION_COLUMNS)].reset_index(drop=True)
 
 
 def _same_place(seats: pd.DataFrame, state: np.ndarray, country: np.ndarray) -> np.ndarray:
@@ -274,11 +274,6 @@ def _same_place(seats: pd.DataFrame, state: np.ndarray, country: np.ndarray) -> 
         & (text(seats.country.to_numpy()) == text(country)),
         dtype=bool,
     )
-
-
-def _floats(cents: pd.Series) -> np.ndarray:
-    """A nullable cents column as plain money floats, NaN where unknown."""
-    return (cents.astype("Float64") / 100).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def recommend(
@@ -460,8 +455,8 @@ class PlanTotals:
 
     seats_to_cancel: int
     #: Sum over the types whose price is known; ``saving_known`` says whether that is all.
-    monthly_saving: float
-    annual_saving: float
+    monthly_saving_cents: int
+    annual_saving_cents: int
     saving_known: bool
     #: Contacts the plan gives a surplus seat, and of those, seats taxed in their state.
     contacts_placed: int
@@ -471,14 +466,14 @@ class PlanTotals:
 
 def totals(as_of: dt.date, table: pd.DataFrame, pairs: pd.DataFrame) -> PlanTotals:
     """Sum a :func:`cancellation` table; an empty one plans nothing."""
-    frame = table.reindex(columns=list(CANCELLATION_COLUMNS))
-    cents = (frame.monthly_saving.astype("float64") * 100).round()
-    known = frame.monthly_saving.notna() | frame.seats_to_cancel.fillna(0).eq(0)
+    frame = table.reindex(columns=stored(CANCELLATION_COLUMNS))
+    cents = frame.monthly_saving_cents.astype("Int64")
+    known = cents.notna() | frame.seats_to_cancel.fillna(0).eq(0)
     saving = int(cents.fillna(0).sum())
     return PlanTotals(
         seats_to_cancel=int(frame.seats_to_cancel.fillna(0).sum()),
-        monthly_saving=saving / 100,
-        annual_saving=saving * 12 / 100,
+        monthly_saving_cents=saving,
+        annual_saving_cents=saving * 12,
         saving_known=bool(known.all()),
         contacts_placed=len(pairs),
         same_state=int(pairs.same_state.astype(bool).sum()) if len(pairs) else 0,

@@ -53,7 +53,7 @@ from auditor.rules._base import ENTITY_TYPE, RESULT_COLUMNS, Rule, discover
 from auditor.rules._bill import CLAIM_RULES
 from auditor.text import readable
 from auditor.version import __version__
-from auditor.vocab import CC_LICENSE, CC_POOL, Disposition
+from auditor.vocab import CC_LICENSE, CC_POOL, Disposition, stored
 
 # The rules whose findings feed the pools, sites, plan and summary, by their own ids.
 _STALE = stale_deactivated_user.RULE_ID
@@ -128,7 +128,7 @@ def run(
     states = _service_states(snapshot).to_dict()
     pools["service_states"] = [states.get(t, "") for t in pools.license_type]
     summary = _summary(snapshot, pools, findings, rules, {s.rule for s in skipped}, bridge)
-    summary = replace(summary, monthly_overbilled=_overbilled(snapshot, open_))
+    summary = replace(summary, monthly_overbilled_cents=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
     pairs = plan.pairings(rows, snapshot.users)
     return Report(
@@ -190,12 +190,12 @@ def _service_states(snapshot: Snapshot) -> pd.Series:
     return pairs.groupby("license_type").service_state_code.agg(";".join)
 
 
-def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> float | None:
+def _overbilled(snapshot: Snapshot, open_: pd.DataFrame) -> int | None:
     """The credit to claim: the open bill findings' costs, beside the waste, never in it."""
     if snapshot.statement is None:
         return None
     claimed = open_.monthly_cost_cents[open_.rule.isin(CLAIM_RULES)]
-    return int(claimed.sum()) / 100
+    return int(claimed.sum())
 
 
 def _covered(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -229,24 +229,20 @@ def _stamp(found: pd.DataFrame, item: Rule) -> pd.DataFrame:
 def _findings(frames: list[pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
     """All findings in one table, each with its waste share and the ledger rows it covers,
     sorted most urgent and costly first, deterministically."""
-    columns = [*FINDING_COLUMNS, "monthly_cost_cents", "monthly_waste_cents"]
+    columns = stored(FINDING_COLUMNS)
     if not frames or all(f.empty for f in frames):
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         for column in ("monthly_cost_cents", "monthly_waste_cents"):
             empty[column] = empty[column].astype("int64")
-        for column in ("monthly_cost", "monthly_waste"):
-            empty[column] = empty[column].astype("float64")
         empty["cost_known"] = empty.cost_known.astype(bool)
         return empty
     table = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     table["monthly_cost_cents"] = table.monthly_cost_cents.astype("int64")
-    table["monthly_cost"] = table.monthly_cost_cents / 100
     table["cost_known"] = table.cost_known.astype(bool)
     covered = rows[rows.finding_id.notna()].sort_values("seat_id", kind="mergesort")
     shares = covered.price_cents.fillna(0).astype("int64").groupby(covered.finding_id).sum()
     seats = covered.groupby("finding_id").seat_id.agg(list)
     table["monthly_waste_cents"] = table.id.map(shares).fillna(0).astype("int64")
-    table["monthly_waste"] = table.monthly_waste_cents / 100
     listed = table.id.map(seats)
     table["license_ids"] = [v if isinstance(v, list) else [] for v in listed]
     for column in ("site", "license_type"):
@@ -289,18 +285,11 @@ def _pools(snapshot: Snapshot, rows: pd.DataFrame, open_ids: set[str]) -> pd.Dat
     countries = _countries(snapshot, rows)
     out["country"] = out.license_type.map(countries).astype(object)
     out["country"] = out.country.where(out.country.notna(), None)
-    price = out.price_cents.astype("Int64")
-    out["monthly_price"] = (
-        (price / 100).astype("Float64").to_numpy(dtype="float64", na_value=float("nan"))
-    )
-    out["monthly_cost"] = (cost_cents / 100).to_numpy()
-    out["monthly_waste"] = (waste_cents / 100).to_numpy()
+    out["monthly_price_cents"] = out.price_cents.astype("Int64")
     out["monthly_cost_cents"] = cost_cents.to_numpy(dtype="int64")
     out["monthly_waste_cents"] = waste_cents.to_numpy(dtype="int64")
     out = out.sort_values("license_type", key=lambda s: s.str.casefold(), kind="mergesort")
-    return out.loc[
-        :, [*POOL_COLUMNS, *POOL_JSON_EXTRA, "monthly_cost_cents", "monthly_waste_cents"]
-    ].reset_index(drop=True)
+    return out.loc[:, stored([*POOL_COLUMNS, *POOL_JSON_EXTRA])].reset_index(drop=True)
 
 
 def _countries(snapshot: Snapshot, rows: pd.DataFrame) -> pd.Series:
@@ -365,10 +354,10 @@ def _summary(
         seats_unassigned=int(pools.unassigned.sum()),
         seats_suspended=int(pools.suspended.sum()),
         unpriced_seats=bridge.unpriced_seats,
-        monthly_cost=bridge.monthly_cost / 100,
-        monthly_waste=bridge.open_waste / 100,
-        annual_waste=bridge.open_waste * 12 / 100,
-        monthly_saving=bridge.saving / 100,
+        monthly_cost_cents=bridge.monthly_cost,
+        monthly_waste_cents=bridge.open_waste,
+        annual_waste_cents=bridge.open_waste * 12,
+        monthly_saving_cents=bridge.saving,
         findings_by_rule={
             r.meta.id: int(by_rule.get(r.meta.id, 0)) for r in rules if r.meta.id not in skipped
         },

@@ -15,6 +15,7 @@ import pandas as pd
 
 from auditor.errors import InputError
 from auditor.model import Suppression
+from auditor.vocab import stored
 
 #: Columns added to the findings table.
 SUPPRESSION_COLUMNS = (
@@ -91,7 +92,7 @@ def suppressed_table(findings: pd.DataFrame) -> pd.DataFrame:
     those that never expire come last.
     """
     if "suppressed" not in findings.columns:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPRESSED_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in stored(SUPPRESSED_COLUMNS)})
     muted = findings[findings.suppressed.eq(True)]
     table = muted.rename(
         columns={
@@ -99,7 +100,7 @@ def suppressed_table(findings: pd.DataFrame) -> pd.DataFrame:
             "suppression_owner": "owner",
             "suppression_expires": "expires",
         }
-    ).reindex(columns=list(SUPPRESSED_COLUMNS))
+    ).reindex(columns=stored(SUPPRESSED_COLUMNS))
     order = pd.to_datetime(table.expires.astype(object), errors="coerce")
     table = table.assign(_order=order).sort_values(
         ["_order", "rule", "entity_id"], na_position="last", kind="mergesort"

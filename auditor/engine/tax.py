@@ -14,6 +14,7 @@ import pandas as pd
 
 from auditor.model import Snapshot
 from auditor.text import user_label
+from auditor.vocab import stored
 
 #: Columns of ``Report.tax``, in output order.
 TAX_COLUMNS: Final = (
@@ -44,7 +45,7 @@ def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataF
     if "entity_type" in hits:  # findings by address have no license to lay out here
         hits = hits[hits.entity_type.eq("license")]
     if snapshot.licenses is None or hits.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in TAX_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in stored(TAX_COLUMNS)})
     units = snapshot.licenses.set_index("license_id").reindex(hits.entity_id)
     if snapshot.ledger is not None:  # the holder is the ledger's, as the rule judged it
         holders = snapshot.ledger.rows.set_index("seat_id").holder
@@ -55,7 +56,7 @@ def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataF
     labels = user_label(snapshot.users).set_axis(snapshot.users.user_id)
     site_ids = units.assigned_to.map(users.site_id)
     sites = snapshot.sites.set_index("site_id").reindex(site_ids)
-    prices = snapshot.types.set_index("license_type").price_cents.astype("Float64") / 100
+    prices = snapshot.types.set_index("license_type").price_cents.astype("Int64")
     table = pd.DataFrame(
         {
             "license_id": hits.entity_id.to_numpy(),
@@ -64,9 +65,7 @@ def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataF
             "assigned_to": units.assigned_to.to_numpy(),
             "user": units.assigned_to.map(labels).fillna("").to_numpy(),
             "site": hits.site.to_numpy(),
-            "monthly_price": units.license_type.map(prices)
-            .astype("Float64")
-            .to_numpy(dtype="float64", na_value=float("nan")),
+            "monthly_price_cents": units.license_type.map(prices).astype("Int64").to_numpy(),
         }
     )
     for part in ("street", "city", "postal"):
@@ -77,4 +76,4 @@ def tax_table(snapshot: Snapshot, findings: pd.DataFrame, rule: str) -> pd.DataF
     table["site_state"] = sites.state.to_numpy()
     table["site_country"] = sites.country.to_numpy()
     table["recommendation"] = hits.recommendation.to_numpy()
-    return table.loc[:, list(TAX_COLUMNS)]
+    return table.loc[:, stored(TAX_COLUMNS)]

@@ -8,10 +8,10 @@ a buy-out fee. Waiting for the renewal costs no fee but keeps paying until then.
   renewal whose notice deadline has not passed (a term that renews by itself rolls forward a
   term at a time), or today plus the notice when there is no term or no buy-out;
 - ``notice_by``: the last day to file for that, ``effective_date`` minus the notice days;
-- ``buyout_fee``: the fee (cents) if the request is filed today instead: the price for each
+- ``buyout_fee_cents``: the fee if the request is filed today instead: the price for each
   month billed between today plus the notice and ``effective_date`` (``remaining-months``),
   or the fixed fee per seat; 0 when ``effective_date`` is already the earliest date;
-- ``saving_now`` and ``saving_at_renewal``: the net saving (cents) over one same span, from
+- ``saving_now_cents`` and ``saving_at_renewal_cents``: the net saving over one same span, from
   today to a full term after ``effective_date``, of filing today (fee paid) or by
   ``notice_by``: they differ by exactly the months billed in between less the fee, so the
   better one is the one to do (``timing``: ``now`` or ``renewal``; equal: ``renewal``, which
@@ -44,8 +44,11 @@ from auditor.snapshot.contract import (
     add_months,
     months_billed,
 )
+from auditor.vocab import stored
 
-#: Columns the contract adds to every ledger row (empty on rows that are not cancelled).
+#: Columns the contract adds to every ledger row (empty on rows that are not cancelled), by
+#: the names the reports show: the ledger holds each of :data:`TERM_MONEY_COLUMNS` in cents,
+#: as ``<name>_cents`` (:func:`auditor.vocab.stored`).
 TERM_COLUMNS: Final = (
     "effective_date",
     "notice_by",
@@ -87,9 +90,9 @@ def timed(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date) -
     out = ledger.assign(
         effective_date=None,
         notice_by=None,
-        buyout_fee=pd.array([pd.NA] * len(ledger), dtype="Int64"),
-        saving_now=pd.array([pd.NA] * len(ledger), dtype="Int64"),
-        saving_at_renewal=pd.array([pd.NA] * len(ledger), dtype="Int64"),
+        buyout_fee_cents=pd.array([pd.NA] * len(ledger), dtype="Int64"),
+        saving_now_cents=pd.array([pd.NA] * len(ledger), dtype="Int64"),
+        saving_at_renewal_cents=pd.array([pd.NA] * len(ledger), dtype="Int64"),
         timing=None,
     )
     if "action" not in ledger:
@@ -112,9 +115,9 @@ def timed(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date) -
     for column in TERM_COLUMNS:
         full = np.full(len(ledger), None, dtype=object)
         full[mask] = per_seat[column].to_numpy(dtype=object)
-        if column in ("buyout_fee", "saving_now", "saving_at_renewal"):
+        if column in TERM_MONEY_COLUMNS:
             numbers = pd.to_numeric(pd.Series(full, index=ledger.index), errors="coerce")
-            out[column] = numbers.round().astype("Int64")
+            out[f"{column}_cents"] = numbers.round().astype("Int64")
         else:
             out[column] = full
     return out
@@ -224,7 +227,11 @@ def split(bridge: Bridge, ledger: pd.DataFrame, open_ids: set[str], *, contract:
     cancels &= member(ledger.finding_id.fillna(""), open_ids)
     timing = ledger.timing if "timing" in ledger else pd.Series(NOW, index=ledger.index)
     now = cancels & timing.eq(NOW)
-    fees = ledger.buyout_fee if "buyout_fee" in ledger else pd.Series(0, index=ledger.index)
+    fees = (
+        ledger.buyout_fee_cents
+        if "buyout_fee_cents" in ledger
+        else pd.Series(0, index=ledger.index)
+    )
     spare = spare_rows(ledger)
     return replace(
         bridge,
@@ -248,7 +255,7 @@ def renewals(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date
     """The renewal calendar: per license type with seats to cancel, when and what by then."""
     cancels = ledger[ledger.waste & ledger.action.isin(CANCELS)] if "timing" in ledger else None
     if cancels is None or cancels.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in RENEWAL_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in stored(RENEWAL_COLUMNS)})
     rows = []
     for name, seats in cancels.groupby("license_type", sort=False):
         term = _term(contract, str(name))
@@ -256,7 +263,7 @@ def renewals(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date
         now = seats.timing.eq(NOW)
         price = seats.price_cents
         saving = None if price.isna().any() else int(price.sum())
-        fees = seats.buyout_fee[now]
+        fees = seats.buyout_fee_cents[now]
         rows.append(
             {
                 "license_type": name,
@@ -268,15 +275,17 @@ def renewals(ledger: pd.DataFrame, contract: pd.DataFrame | None, as_of: dt.date
                 "seats_to_cancel": len(seats),
                 "cancel_now": int(now.sum()),
                 "cancel_at_renewal": int((~now).sum()),
-                "monthly_saving": None if saving is None else saving / 100,
-                "annual_saving": None if saving is None else saving * 12 / 100,
-                "buyout_fees": None if fees.isna().any() else int(fees.sum()) / 100,
+                "monthly_saving_cents": saving,
+                "annual_saving_cents": None if saving is None else saving * 12,
+                "buyout_fees_cents": None if fees.isna().any() else int(fees.sum()),
             }
         )
-    table = pd.DataFrame(rows, columns=list(RENEWAL_COLUMNS))
+    table = pd.DataFrame(rows, columns=stored(RENEWAL_COLUMNS))
+    for column in ("monthly_saving_cents", "annual_saving_cents", "buyout_fees_cents"):
+        table[column] = table[column].astype("Int64")  # NA, not NaN, where a price is unknown
     order = table.assign(_key=table.license_type.str.casefold(), _date=table.notice_by.isna())
     order = order.sort_values(["_date", "notice_by", "_key"], kind="mergesort", na_position="last")
-    return order.loc[:, list(RENEWAL_COLUMNS)].reset_index(drop=True)
+    return order.loc[:, stored(RENEWAL_COLUMNS)].reset_index(drop=True)
 
 
 def _rule_text(term: Term | None) -> str:

@@ -33,10 +33,10 @@ def timing_text(findings: pd.DataFrame, ledger: pd.DataFrame, currency: str) -> 
     )
     stop = first.effective_date.map(_iso)
     by = first.notice_by.map(_iso)
-    fee = money(first.buyout_fee.astype("Int64"), currency)
-    now = money(first.saving_now.astype("Int64"), currency)
-    later = money(first.saving_at_renewal.astype("Int64"), currency)
-    no_fee = first.buyout_fee.fillna(-1).eq(0)
+    fee = money(first.buyout_fee_cents.astype("Int64"), currency)
+    now = money(first.saving_now_cents.astype("Int64"), currency)
+    later = money(first.saving_at_renewal_cents.astype("Int64"), currency)
+    no_fee = first.buyout_fee_cents.fillna(-1).eq(0)
     kind = isolate(first.license_type.astype(str))
     wait = (
         " For each "
@@ -111,7 +111,8 @@ def deadline_gate(renewal_table: pd.DataFrame, as_of: dt.date, days: int) -> lis
             continue
         seats = int(row["seats_to_cancel"])
         left = (notice_by - as_of).days
-        if seats and 0 <= left <= days and row["monthly_saving"] != 0:
+        saving = row["monthly_saving_cents"]
+        if seats and 0 <= left <= days and (pd.isna(saving) or saving != 0):
             reasons.append(
                 f"the notice deadline for {row['license_type']} is {notice_by.isoformat()}, "
                 f"{left} day(s) away, with {seats} seat(s) to stop by the renewal on "

@@ -21,6 +21,7 @@ from auditor.frames import member
 from auditor.history.store import PreviousRun, open_history
 from auditor.model import Changes, Report
 from auditor.rules._bill import CLAIM_RULES
+from auditor.vocab import stored
 
 
 def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str]) -> Report:
@@ -58,8 +59,8 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
         report,
         findings=findings,
         changes=changes,
-        realised_monthly_saving=saving / 100,
-        realised_monthly_credit=_credit(report, findings, prev),
+        realised_monthly_saving_cents=saving,
+        realised_monthly_credit_cents=_credit(report, findings, prev),
         resolved=resolved.reset_index(drop=True),
     )
 
@@ -73,7 +74,7 @@ def _saving(findings: pd.DataFrame, prev: pd.DataFrame, waste_rules: set[str]) -
     return int(np.maximum(drop.to_numpy(dtype="int64"), 0).sum())
 
 
-def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> float | None:
+def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> int | None:
     """The over-billing the previous run claimed that this run's statement no longer shows.
 
     Counted like the saving (a claim gone is its whole cost, one that shrank its drop), and
@@ -82,7 +83,7 @@ def _credit(report: Report, findings: pd.DataFrame, prev: pd.DataFrame) -> float
     """
     if report.statement is None:
         return None
-    return _saving(findings, prev, set(CLAIM_RULES)) / 100
+    return _saving(findings, prev, set(CLAIM_RULES))
 
 
 def with_trend(report: Report, runs: pd.DataFrame) -> Report:
@@ -92,13 +93,13 @@ def with_trend(report: Report, runs: pd.DataFrame) -> Report:
             "as_of": [dt.date.fromisoformat(d) for d in runs.as_of],
             "findings": runs.findings.astype(int),
             "suppressed": runs.suppressed.astype(int),
-            "monthly_cost": runs.monthly_cost_cents / 100,
-            "monthly_waste": runs.monthly_waste_cents / 100,
-            "realised_monthly_saving": runs.realised_saving_cents / 100,
-            "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
-            "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
-            "monthly_overbilled": pd.to_numeric(runs.monthly_overbilled_cents) / 100,
-            "realised_monthly_credit": pd.to_numeric(runs.realised_credit_cents) / 100,
+            "monthly_cost_cents": runs.monthly_cost_cents.astype("Int64"),
+            "monthly_waste_cents": runs.monthly_waste_cents.astype("Int64"),
+            "realised_monthly_saving_cents": runs.realised_saving_cents.astype("Int64"),
+            "saving_now_cents": runs.saving_now_cents.astype("Int64"),
+            "saving_at_renewal_cents": runs.saving_at_renewal_cents.astype("Int64"),
+            "monthly_overbilled_cents": runs.monthly_overbilled_cents.astype("Int64"),
+            "realised_monthly_credit_cents": runs.realised_credit_cents.astype("Int64"),
         }
     )
     return dataclasses.replace(report, trend=trend)
@@ -126,7 +127,7 @@ def change_table(report: Report) -> pd.DataFrame:
     from the previous run's rows in the history, costliest first, with their cost then and
     the day they were first seen. Empty when the audit keeps no history.
     """
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in stored(CHANGE_COLUMNS)})
     if report.changes is None:
         return empty
     findings = report.findings
@@ -136,15 +137,15 @@ def change_table(report: Report) -> pd.DataFrame:
         seen = pd.to_datetime(gone.first_seen.astype(str), errors="coerce")
         gone = gone.assign(
             change="resolved",
-            monthly_cost=gone.monthly_cost_cents.astype("int64") / 100,
+            monthly_cost_cents=gone.monthly_cost_cents.astype("int64"),
             suppressed=gone.suppressed.astype(bool),
             first_seen=seen.dt.date.astype(object).where(seen.notna(), None),
-        ).sort_values(["monthly_cost", "id"], ascending=[False, True], kind="mergesort")
-    parts = [p.reindex(columns=list(CHANGE_COLUMNS)) for p in (new, gone) if len(p)]
+        ).sort_values(["monthly_cost_cents", "id"], ascending=[False, True], kind="mergesort")
+    parts = [p.reindex(columns=stored(CHANGE_COLUMNS)) for p in (new, gone) if len(p)]
     if not parts:
         return empty
     table = pd.concat(parts, ignore_index=True)
-    table["monthly_cost"] = table.monthly_cost.astype("float64")
+    table["monthly_cost_cents"] = table.monthly_cost_cents.astype("int64")
     table["suppressed"] = table.suppressed.eq(True)
     return table
 

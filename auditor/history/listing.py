@@ -10,7 +10,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from auditor.history.store import read_history
-from auditor.text import money_text, readable
+from auditor.text import amounts, money_text, readable
 
 _COLUMNS = (
     "tenant",
@@ -42,13 +42,13 @@ def run_history(path: Path, tenant: str | None, *, as_json: bool) -> str:
             "users": runs.users.astype(int),
             "findings": runs.findings.astype(int),
             "suppressed": runs.suppressed.astype(int),
-            "monthly_cost": runs.monthly_cost_cents / 100,
-            "monthly_waste": runs.monthly_waste_cents / 100,
-            "realised_monthly_saving": pd.to_numeric(runs.realised_saving_cents) / 100,
+            "monthly_cost": amounts(runs.monthly_cost_cents),
+            "monthly_waste": amounts(runs.monthly_waste_cents),
+            "realised_monthly_saving": amounts(runs.realised_saving_cents),
             # the contract's split of the saving (null on runs recorded before it existed)
-            "saving_now": pd.to_numeric(runs.saving_now_cents) / 100,
-            "saving_at_renewal": pd.to_numeric(runs.saving_at_renewal_cents) / 100,
-            "monthly_overbilled": pd.to_numeric(runs.monthly_overbilled_cents) / 100,
+            "saving_now": amounts(runs.saving_now_cents),
+            "saving_at_renewal": amounts(runs.saving_at_renewal_cents),
+            "monthly_overbilled": amounts(runs.monthly_overbilled_cents),
         }
     ).astype(object)
     rows = cast("list[dict[str, object]]", table.where(table.notna(), None).to_dict("records"))

@@ -156,9 +156,6 @@ class History:
             "DELETE FROM runs WHERE tenant = ? AND as_of = ?",
             (report.tenant, report.as_of.isoformat()),
         )
-        saving = report.realised_monthly_saving
-        overbilled = s.monthly_overbilled
-        credit = report.realised_monthly_credit
         cursor = self._db.execute(
             "INSERT INTO runs (tenant, as_of, generated_at, tool_version, currency, inputs, "
             "users, contacts, seats_total, seats_unassigned, monthly_cost_cents, "
@@ -176,14 +173,14 @@ class History:
                 s.contacts,
                 s.seats_total,
                 s.seats_unassigned,
-                round(s.monthly_cost * 100),
-                round(s.monthly_waste * 100),
-                None if saving is None else round(saving * 100),
+                s.monthly_cost_cents,
+                s.monthly_waste_cents,
+                report.realised_monthly_saving_cents,
                 len(findings),
                 int(findings.suppressed.sum()),
                 settings,
-                None if overbilled is None else round(overbilled * 100),
-                None if credit is None else round(credit * 100),
+                s.monthly_overbilled_cents,
+                report.realised_monthly_credit_cents,
             ),
         )
         run_id = cursor.lastrowid
@@ -194,7 +191,6 @@ class History:
             (b.saving_now, b.saving_at_renewal, b.buyout_fees, run_id),
         )
         pools = report.pools
-        price = pools.monthly_price.astype("Float64") * 100
         self._db.executemany(
             "INSERT INTO pools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
@@ -206,9 +202,9 @@ class History:
                 pools.unassigned.astype(int).tolist(),
                 pools.suspended.astype(int).tolist(),
                 pools.holders.astype(int).tolist(),
-                [None if pd.isna(p) else round(float(p)) for p in price],
-                (pools.monthly_cost * 100).round().astype(int).tolist(),
-                (pools.monthly_waste * 100).round().astype(int).tolist(),
+                [None if pd.isna(p) else int(p) for p in pools.monthly_price_cents],
+                pools.monthly_cost_cents.astype(int).tolist(),
+                pools.monthly_waste_cents.astype(int).tolist(),
                 strict=True,
             ),
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -21,6 +22,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.workbook.child import _WorkbookChild
+
+from auditor.text import amounts
+from auditor.vocab import MONEY_COLUMNS
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection list).
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +47,19 @@ def neutralise(text: str) -> str:
     round-trips exactly.
     """
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def shown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame``'s ``columns``, in order, as a report shows them: each amount read from the
+    Report's ``<name>_cents`` column (:func:`auditor.vocab.stored`), a column the frame lacks
+    as empty. The one place a table's cents become amounts."""
+    names = list(columns)
+    out = frame.reindex(columns=names)
+    for name in names:
+        cents = f"{name}_cents"
+        if name in MONEY_COLUMNS and cents in frame.columns:
+            out[name] = amounts(frame[cents]).to_numpy()
+    return out
 
 
 def money_format(currency: str) -> str:

@@ -11,7 +11,7 @@ from typing import Final
 import pandas as pd
 
 from auditor.model import ALL_FINDING_COLUMNS, Report
-from auditor.render.cells import FORMULA_PREFIXES
+from auditor.render.cells import FORMULA_PREFIXES, shown
 
 #: RFC 4180's record separator. Python's csv writer quotes a field for the delimiter, the
 #: quote and the characters of the line terminator only: with ``"\n"`` a lone CR in tenant
@@ -29,7 +29,7 @@ def defuse(column: pd.Series) -> pd.Series:
 
 def write_csv(report: Report, path: Path) -> None:
     """Write findings.csv; tenant text that a spreadsheet would run as a formula is defused."""
-    table = report.findings.reindex(columns=list(ALL_FINDING_COLUMNS))
+    table = shown(report.findings, ALL_FINDING_COLUMNS)
     table["license_ids"] = [";".join(ids) for ids in table.license_ids]
     for column in table.columns:
         if column not in ("monthly_cost", "monthly_waste", "cost_known"):

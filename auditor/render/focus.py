@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditor.model import Report
+from auditor.model import POOL_COLUMNS, POOL_JSON_EXTRA, Report
+from auditor.render.cells import shown
 from auditor.render.csv import LINE_END, defuse
 
 
@@ -29,7 +30,8 @@ def billing_period(as_of: dt.date) -> tuple[str, str]:
 def focus_table(report: Report) -> pd.DataFrame:
     """The FOCUS rows, one per license type with licenses in the inventory."""
     billed = report.pools.billed if "billed" in report.pools else True  # not the ANU pool
-    pools = report.pools[report.pools.total.gt(0) & billed].reset_index(drop=True)
+    listed = report.pools[report.pools.total.gt(0) & billed].reset_index(drop=True)
+    pools = shown(listed, (*POOL_COLUMNS, *POOL_JSON_EXTRA))
     start, end = billing_period(report.as_of)
     price = pools.monthly_price
     cost = pools.monthly_cost.where(price.notna())

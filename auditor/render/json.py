@@ -31,6 +31,8 @@ from auditor.model import (
     Report,
     StatementTotals,
 )
+from auditor.render.cells import shown
+from auditor.text import amount
 
 #: The ledger's keys in audit.json: the contract's, then what the contract and the spare
 #: allowance add (null where they do not apply, and on a ledger built without them).
@@ -41,7 +43,7 @@ SCHEMA_VERSION = 2
 
 def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows over exactly ``columns`` as plain dicts: NaN and NA null, dates ISO text."""
-    table = frame.reindex(columns=list(columns)).astype(object)
+    table = shown(frame, columns).astype(object)
     table = table.where(table.notna(), None)
     for column in table.columns:
         present = table[column].dropna()
@@ -193,14 +195,14 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
             "seats_unassigned": s.seats_unassigned,
             "seats_suspended": s.seats_suspended,
             "unpriced_seats": s.unpriced_seats,
-            "monthly_cost": s.monthly_cost,
-            "monthly_waste": s.monthly_waste,
-            "annual_waste": s.annual_waste,
-            "monthly_saving": s.monthly_saving,
+            "monthly_cost": amount(s.monthly_cost_cents),
+            "monthly_waste": amount(s.monthly_waste_cents),
+            "annual_waste": amount(s.annual_waste_cents),
+            "monthly_saving": amount(s.monthly_saving_cents),
             "findings_by_rule": dict(s.findings_by_rule),
             "findings_by_severity": dict(s.findings_by_severity),
             "suppressed_findings": s.suppressed_findings,
-            "monthly_overbilled": s.monthly_overbilled,
+            "monthly_overbilled": amount(s.monthly_overbilled_cents),
             "unknown_status_users": s.unknown_status_users,
         },
         "licenses": _records(report.pools, (*POOL_COLUMNS, *POOL_JSON_EXTRA)),
@@ -213,8 +215,8 @@ def report_dict(report: Report, *, ledger: bool = True) -> dict[str, Any]:
         "pairings": _records(report.pairings, PAIRING_COLUMNS),
         "skipped": [{"rule": k.rule, "reason": k.reason} for k in report.skipped],
         "changes": _changes(report),
-        "realised_monthly_saving": report.realised_monthly_saving,
-        "realised_monthly_credit": report.realised_monthly_credit,
+        "realised_monthly_saving": amount(report.realised_monthly_saving_cents),
+        "realised_monthly_credit": amount(report.realised_monthly_credit_cents),
         "warnings": list(report.warnings),
         "statement": statement_dict(report.statement, report.bill, report.credits),
     }
@@ -268,11 +270,11 @@ def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
 
 def _term_values(ledger: pd.DataFrame, name: str) -> pd.Series:
     """Column ``name`` as JSON values: None where missing, money from the cents columns."""
+    if name in TERM_MONEY_COLUMNS and f"{name}_cents" in ledger:
+        cents = ledger[f"{name}_cents"].astype("Float64")
+        return (cents / 100).astype(object).where(cents.notna(), None)
     if name not in ledger:
         return pd.Series(None, index=ledger.index, dtype=object)
-    if name in TERM_MONEY_COLUMNS:
-        cents = ledger[name].astype("Float64")
-        return (cents / 100).astype(object).where(cents.notna(), None)
     column = ledger[name].astype(object)
     if name in TERM_DATE_COLUMNS:  # a handful of distinct dates: ISO text once per date
         codes, uniques = pd.factorize(column, use_na_sentinel=True)

@@ -432,6 +432,6 @@ def test_any_statement_is_refused_in_a_sentence_or_audited_by_every_bill_rule(
         assert "\n" not in message
         return
     assert [s.rule for s in report.skipped] == []  # no bill rule failed on what loaded
-    overbilled = report.summary.monthly_overbilled
+    overbilled = report.summary.monthly_overbilled_cents
     assert overbilled is not None
     assert overbilled >= 0

@@ -9,34 +9,35 @@ import pytest
 
 from auditor.engine.chargeback import NO_SITE, SITE_COLUMNS
 from auditor.model import Report
+from auditor.vocab import stored
 from tests.conftest import DEMO, SITES, TenantFactory, audit, unit, user
 
 
 def reconciles(report: Report) -> None:
     sites, summary = report.sites, report.summary
-    assert sites.monthly_waste_cents.sum() == round(summary.monthly_waste * 100)
-    assert sites.monthly_cost_cents.sum() == round(summary.monthly_cost * 100)
+    assert sites.monthly_waste_cents.sum() == summary.monthly_waste_cents
+    assert sites.monthly_cost_cents.sum() == summary.monthly_cost_cents
     assert sites.seats.sum() == summary.seats_total
     assert sites.seats_unassigned.sum() == summary.seats_unassigned
     assert sites.users.sum() == summary.users
-    assert (sites.annual_waste == sites.monthly_waste * 12).all()
+    assert (sites.annual_waste_cents == sites.monthly_waste_cents * 12).all()
 
 
 @pytest.mark.slow
 def test_tiny_example_by_hand(tiny_dir: Path) -> None:
     report = audit(tiny_dir, dt.date(2026, 11, 1))
     sites = report.sites.set_index("site")
-    assert list(report.sites.columns[: len(SITE_COLUMNS)]) == list(SITE_COLUMNS)
+    assert list(report.sites.columns[: len(SITE_COLUMNS)]) == stored(SITE_COLUMNS)
     assert sites.index.tolist() == ["Austin", "San Francisco", NO_SITE]
     # L4 (X2) is assigned to u4 at Austin: charged to Austin though taxed in CA
-    assert (sites.loc["Austin", "seats"], sites.loc["Austin", "monthly_cost"]) == (1, 24.0)
+    assert (sites.loc["Austin", "seats"], sites.loc["Austin", "monthly_cost_cents"]) == (1, 2400)
     assert sites.loc["Austin", "users"] == 3
     # L1 X4 + L2 add-on + L3 X2 (u2, stale) + L6 X4 (unassigned, taxed in CA) = 34+5+24+34
-    assert sites.loc["San Francisco", "monthly_cost"] == 97.0
-    assert sites.loc["San Francisco", "monthly_waste"] == 58.0  # L6 34 + u2's X2 24
+    assert sites.loc["San Francisco", "monthly_cost_cents"] == 9700
+    assert sites.loc["San Francisco", "monthly_waste_cents"] == 5800  # L6 34 + u2's X2 24
     assert sites.loc["San Francisco", "stale_seats"] == 1
     # L5 (X2) is unassigned and taxed in WA, where no site is
-    assert sites.loc[NO_SITE, "monthly_waste"] == 24.0
+    assert sites.loc[NO_SITE, "monthly_waste_cents"] == 2400
     assert sites.loc[NO_SITE, "site_id"] == ""
     reconciles(report)
 
@@ -57,7 +58,7 @@ def test_pool_counts_only_reconcile_through_the_no_site_row(tiny_dir: Path) -> N
     reconciles(report)
     sites = report.sites.set_index("site")
     assert sites.loc[NO_SITE, "seats_unassigned"] == 2
-    assert sites.loc["Austin", "monthly_cost"] == 24.0  # u4 holds X2
+    assert sites.loc["Austin", "monthly_cost_cents"] == 2400  # u4 holds X2
 
 
 @pytest.mark.slow
@@ -69,9 +70,9 @@ def test_a_shared_state_goes_to_the_lowest_site_id(tenant: TenantFactory) -> Non
         sites=[*SITES, second_ca],
     )
     sites = audit(folder).sites.set_index("site_id")
-    assert sites.loc["la", "monthly_waste"] == 34.0  # "la" sorts before "sf"
-    assert sites.loc["sf", "monthly_waste"] == 0.0
-    assert sites.loc["austin", "monthly_cost"] == 0.0  # idle sites are listed too
+    assert sites.loc["la", "monthly_waste_cents"] == 3400  # "la" sorts before "sf"
+    assert sites.loc["sf", "monthly_waste_cents"] == 0
+    assert sites.loc["austin", "monthly_cost_cents"] == 0  # idle sites are listed too
 
 
 @pytest.mark.slow
@@ -79,4 +80,4 @@ def test_unknown_prices_are_counted_not_summed(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X9")])
     sites = audit(folder).sites.set_index("site_id")
     assert sites.loc["sf", "unpriced_seats"] == 1
-    assert sites.loc["sf", "monthly_cost"] == 0.0
+    assert sites.loc["sf", "monthly_cost_cents"] == 0

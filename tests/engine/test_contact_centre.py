@@ -62,7 +62,7 @@ def test_surplus_is_counted_on_the_cc_licenses_at_their_price(tenant, tmp_path) 
     pools = report.pools.set_index("license_type")
     assert not pools.billed[ANU]
     assert (pools.total[ANU], pools.unassigned[ANU]) == (20, 8)
-    assert pools.monthly_price.isna()[ANU]
+    assert pools.monthly_price_cents.isna()[ANU]
     assert (pools.assigned[CC], pools.unassigned[CC]) == (3, 1)
     assert any(w.startswith("Contact Center: each") for w in report.warnings)
 

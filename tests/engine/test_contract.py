@@ -168,12 +168,12 @@ def test_each_cancel_seat_says_when_and_what_it_saves_either_way(timed: Report) 
     assert cancels.timing.notna().all()
     others = rows[~rows.action.isin(["cancel", "reclaim-then-cancel"])]
     assert others.effective_date.isna().all()
-    assert others.buyout_fee.isna().all()
+    assert others.buyout_fee_cents.isna().all()
     # X4, fixed fee 50.00: filing on 2026-11-02 stops it 2026-12-02, 4 bills before the
     # 2027-03-16 renewal: 4 x 34 + 12 x 34 - 50 = 494.00 against 12 x 34 = 408.00 -> now
     x4 = cancels[cancels.license_type.eq("X4")].iloc[0]
     assert (x4.effective_date, x4.notice_by) == (dt.date(2027, 3, 16), dt.date(2027, 2, 14))
-    assert (x4.buyout_fee, x4.saving_now, x4.saving_at_renewal, x4.timing) == (
+    assert (x4.buyout_fee_cents, x4.saving_now_cents, x4.saving_at_renewal_cents, x4.timing) == (
         5000,
         49400,
         40800,
@@ -182,7 +182,7 @@ def test_each_cancel_seat_says_when_and_what_it_saves_either_way(timed: Report) 
     # X6 under *, remaining-months: the fee is the 4 bills it saves, so waiting is as good
     # and pays no fee -> at renewal
     x6 = cancels[cancels.license_type.eq("X6")].iloc[0]
-    assert (x6.buyout_fee, x6.saving_now, x6.saving_at_renewal, x6.timing) == (
+    assert (x6.buyout_fee_cents, x6.saving_now_cents, x6.saving_at_renewal_cents, x6.timing) == (
         4 * 4400,
         12 * 4400,
         12 * 4400,
@@ -193,8 +193,8 @@ def test_each_cancel_seat_says_when_and_what_it_saves_either_way(timed: Report) 
     assert vcc.notice_by == dt.date(2027, 1, 15)
     # X8 has no price: its fee and savings are unknown, never zero, and it waits
     x8 = cancels[cancels.license_type.eq("X8")].iloc[0]
-    assert pd.isna(x8.buyout_fee)
-    assert pd.isna(x8.saving_now)
+    assert pd.isna(x8.buyout_fee_cents)
+    assert pd.isna(x8.saving_now_cents)
     assert x8.timing == "renewal"
 
 
@@ -209,7 +209,7 @@ def test_the_bridge_splits_the_gross_saving_and_still_adds_up(timed: Report) -> 
     assert b.buyout_fees == 7 * 5000
     assert b.monthly_cost == b.in_use + b.waste
     assert b.waste == b.cancel + b.reclaim_then_cancel + b.reassign + b.kept
-    assert timed.summary.monthly_saving == b.saving / 100  # stays gross
+    assert timed.summary.monthly_saving_cents == b.saving  # stays gross
     # without a contract everything is "now", with no fee
     assert (plain.saving_now, plain.saving_at_renewal, plain.buyout_fees) == (plain.saving, 0, 0)
 
@@ -240,8 +240,8 @@ def test_renewal_calendar_per_type(timed: Report) -> None:
     assert next(iter(timed.renewals.license_type)) == "VCC Agent"  # earliest deadline first
     x4 = table.loc["X4"]
     assert (x4.seats_to_cancel, x4.cancel_now, x4.cancel_at_renewal) == (7, 7, 0)
-    assert x4.monthly_saving == 238.0
-    assert x4.buyout_fees == 350.0
+    assert x4.monthly_saving_cents == 23800
+    assert x4.buyout_fees_cents == 35000
     assert table.seats_to_cancel.sum() == int(
         timed.ledger.action.isin(["cancel", "reclaim-then-cancel"]).sum()
     )

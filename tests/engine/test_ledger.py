@@ -67,13 +67,13 @@ def test_no_seat_is_counted_twice_and_waste_never_exceeds_the_bill(disagree: Rep
     assert b.waste == b.open_waste == 16400
     assert b.in_use == 8700
     assert b.in_use + b.waste == b.monthly_cost
-    shares = disagree.findings.set_index("id").monthly_waste
-    assert shares["stale-deactivated-user:u2"] == 48.0
-    assert shares["stale-deactivated-user:u6"] == 34.0
-    assert shares["stale-deactivated-user:u7"] == 48.0
-    assert shares["unassigned-billed-seats:X4"] == 34.0
+    shares = disagree.findings.set_index("id").monthly_waste_cents
+    assert shares["stale-deactivated-user:u2"] == 4800
+    assert shares["stale-deactivated-user:u6"] == 3400
+    assert shares["stale-deactivated-user:u7"] == 4800
+    assert shares["unassigned-billed-seats:X4"] == 3400
     assert "unassigned-billed-seats:X2" not in shares  # L5 is u2's, not idle as well
-    assert round(shares.sum() * 100) == b.open_waste == round(disagree.summary.monthly_waste * 100)
+    assert shares.sum() == b.open_waste == disagree.summary.monthly_waste_cents
 
 
 def test_the_plan_gives_the_cheapest_seat_and_cancels_the_rest(disagree: Report) -> None:
@@ -87,7 +87,7 @@ def test_the_plan_gives_the_cheapest_seat_and_cancels_the_rest(disagree: Report)
     b = disagree.bridge
     assert (b.cancel, b.reclaim_then_cancel, b.reassign, b.kept) == (3400, 10600, 2400, 0)
     assert b.cancel + b.reclaim_then_cancel + b.reassign + b.kept == b.waste
-    assert disagree.summary.monthly_saving == 140.0
+    assert disagree.summary.monthly_saving_cents == 14000
     contact = disagree.findings.set_index("id").recommendation["contact-without-license:u3"]
     assert "license L3" in contact
     assert "Remove it from Bo Ortiz" in contact
@@ -97,7 +97,7 @@ def test_every_disagreement_is_a_finding_that_names_both_sides(disagree: Report)
     found = disagree.findings[disagree.findings.rule.eq("sources-disagree")].set_index("entity_id")
     assert sorted(found.index) == ["L10", "L11", "L5", "L7"]
     assert set(found.severity) == {"low"}
-    assert set(found.monthly_waste) == {0.0}
+    assert set(found.monthly_waste_cents) == {0}
     for seat, said, followed in (
         ("L5", "UNASSIGNED", "held by u2"),
         ("L7", "assigns it to u6", "held by u6"),
@@ -112,7 +112,7 @@ def test_an_unknown_price_stays_unknown(disagree: Report) -> None:
     finding = disagree.findings.set_index("id").loc["stale-deactivated-user:u10"]
     assert "an unknown amount" in finding.detail
     assert "0.00" not in finding.detail
-    assert finding.monthly_waste == 0.0
+    assert finding.monthly_waste_cents == 0
     assert not finding.cost_known
     assert disagree.bridge.unpriced_seats == 1
     assert _rows(disagree)["L11"]["license_type"] == "X8"  # of x8 / X8, the first in sort order

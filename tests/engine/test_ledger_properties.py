@@ -137,5 +137,5 @@ def test_row_order_and_letter_case_change_no_id_and_no_number(
         # a type only ever written one way keeps that spelling: compare ids without case
         assert sorted(one.findings.id.str.casefold()) == sorted(two.findings.id.str.casefold())
         assert one.bridge == two.bridge
-        assert one.summary.monthly_waste == two.summary.monthly_waste
-        assert one.summary.monthly_saving == two.summary.monthly_saving
+        assert one.summary.monthly_waste_cents == two.summary.monthly_waste_cents
+        assert one.summary.monthly_saving_cents == two.summary.monthly_saving_cents

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 
 from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.model import Report
+from auditor.vocab import stored
 from tests.conftest import PRICES, SITES, TenantFactory, audit, unit, user
 
 CONTACT = "contact-without-license"
@@ -71,15 +71,15 @@ def recommendations(report: Report) -> pd.Series:
 def assert_balanced(report: Report) -> None:
     """Each Cancellation row accounts for every waste seat once; the bridge adds up."""
     table = report.cancellation
-    assert tuple(table.columns) == CANCELLATION_COLUMNS
-    assert tuple(report.pairings.columns) == PAIRING_COLUMNS
+    assert list(table.columns) == stored(CANCELLATION_COLUMNS)
+    assert list(report.pairings.columns) == stored(PAIRING_COLUMNS)
     left = table.unassigned + table.held_by_stale_users
     right = table.reassign_to_contacts + table.seats_to_cancel + table.spares_kept
     assert left.tolist() == right.tolist()
     b = report.bridge
     assert b.monthly_cost == b.in_use + b.waste
     assert b.waste == b.cancel + b.reclaim_then_cancel + b.reassign + b.kept
-    assert report.summary.monthly_saving * 100 == b.cancel + b.reclaim_then_cancel
+    assert report.summary.monthly_saving_cents == b.cancel + b.reclaim_then_cancel
 
 
 @pytest.mark.slow
@@ -98,18 +98,26 @@ def test_tiny_example_gives_u3_the_cheapest_seat_and_cancels_the_rest(tiny_dir: 
     assert report.cancellation.license_type.tolist() == ["X2", "X4"]
     x2, x4 = plan_row(report, "X2"), plan_row(report, "X4")
     assert counts(report, "X2") == (1, 1, 1, 0, 1, 0)
-    assert (x2.monthly_price, x2.monthly_saving, x2.annual_saving) == (24.0, 24.0, 288.0)
+    assert (x2.monthly_price_cents, x2.monthly_saving_cents, x2.annual_saving_cents) == (
+        2400,
+        2400,
+        28800,
+    )
     assert x2.license_ids_to_cancel == "L3"
     assert counts(report, "X4") == (1, 0, 0, 0, 1, 0)
-    assert (x4.monthly_price, x4.monthly_saving, x4.annual_saving) == (34.0, 34.0, 408.0)
+    assert (x4.monthly_price_cents, x4.monthly_saving_cents, x4.annual_saving_cents) == (
+        3400,
+        3400,
+        40800,
+    )
     assert x4.license_ids_to_cancel == "L6"
     assert x4.notice_effective == dt.date(2026, 12, 1)  # 30 days after the audit date
     # 34 (L1) + 5 (L2) + 24 (L3) + 24 (L4) + 24 (L5) + 34 (L6) = 145.00; waste 82.00 of it
     b = report.bridge
     assert (b.monthly_cost, b.in_use, b.waste) == (14500, 6300, 8200)
     assert (b.cancel, b.reclaim_then_cancel, b.reassign, b.kept) == (3400, 2400, 2400, 0)
-    assert report.summary.monthly_saving == 58.0
-    assert report.summary.monthly_waste == 82.0
+    assert report.summary.monthly_saving_cents == 5800
+    assert report.summary.monthly_waste_cents == 8200
     assert_balanced(report)
     rec = recommendations(report)
     assert rec[f"{CONTACT}:u3"] == (
@@ -164,7 +172,7 @@ def test_contacts_get_the_cheapest_seat_taxed_in_their_state_first(
     pairs = report.pairings
     assert pairs.state.tolist() == ["TX", "TX", "CA"]
     assert pairs.site.tolist() == ["Austin", "Austin", "San Francisco"]
-    assert pairs.monthly_price.tolist() == [24.0, 24.0, 24.0]
+    assert pairs.monthly_price_cents.tolist() == [2400, 2400, 2400]
     assert pairs.from_user.isna().all()  # no seat came from a deactivated user
     rec = recommendations(report)
     assert rec[f"{CONTACT}:c1"] == (
@@ -191,14 +199,14 @@ def test_the_plan_counts_each_contact_once(tenant: TenantFactory) -> None:
     }
     x2, x4 = plan_row(report, "X2"), plan_row(report, "X4")
     assert counts(report, "X2") == (3, 0, 3, 2, 0, 0)
-    assert (x2.monthly_saving, x2.license_ids_to_cancel) == (0.0, "")
+    assert (x2.monthly_saving_cents, x2.license_ids_to_cancel) == (0, "")
     assert counts(report, "X4") == (1, 0, 0, 0, 1, 0)
-    assert (x4.monthly_saving, x4.license_ids_to_cancel) == (34.0, "L9")
+    assert (x4.monthly_saving_cents, x4.license_ids_to_cancel) == (3400, "L9")
     addon = plan_row(report, "Call Recording Storage")  # never serves a Contact
     assert addon.kind == "addon"
     assert counts(report, "Call Recording Storage") == (1, 0, 0, 0, 1, 0)
-    assert (addon.monthly_saving, addon.license_ids_to_cancel) == (5.0, "L5")
-    assert report.summary.monthly_saving == 39.0
+    assert (addon.monthly_saving_cents, addon.license_ids_to_cancel) == (500, "L5")
+    assert report.summary.monthly_saving_cents == 3900
     assert (report.bridge.reassign, report.bridge.cancel) == (7200, 3900)
     assert_balanced(report)
 
@@ -214,7 +222,7 @@ def test_pairs_use_each_seat_once_and_stop_when_seats_run_out(tenant: TenantFact
     assert pairs_of(report) == [("c0", "L2", "reassign", True), ("c1", "L1", "reassign", False)]
     assert counts(report, "X2") == (1, 0, 1, 1, 0, 0)
     assert counts(report, "X4") == (1, 0, 1, 0, 0, 0)
-    assert report.summary.monthly_saving == 0.0
+    assert report.summary.monthly_saving_cents == 0
     rec = recommendations(report)
     assert rec[f"{CONTACT}:c2"] == NO_SEAT_LEFT
     assert rec[f"{CONTACT}:c3"] == NO_SEAT_LEFT
@@ -239,7 +247,7 @@ def test_contacts_with_no_seat_taxed_in_their_state_get_the_cheapest_ones(
     assert counts(report, "X2") == (1, 0, 1, 0, 0, 0)
     assert counts(report, "X4") == (2, 0, 1, 0, 1, 0)
     x4 = plan_row(report, "X4")
-    assert (x4.monthly_saving, x4.license_ids_to_cancel) == (34.0, "L2")
+    assert (x4.monthly_saving_cents, x4.license_ids_to_cancel) == (3400, "L2")
     rec = recommendations(report)
     assert rec[f"{CONTACT}:c2"].endswith(SET_ADDRESS)
     assert rec[f"{UNASSIGNED}:X4"] == (
@@ -270,12 +278,12 @@ def test_a_contact_centre_seat_never_serves_a_contact(tenant: TenantFactory) -> 
     assert pairs_of(report) == [("c1", "L2", "reassign", False)]
     vcc = plan_row(report, "VCC Agent")
     assert counts(report, "VCC Agent") == (1, 0, 0, 0, 1, 0)
-    assert (vcc.monthly_saving, vcc.annual_saving, vcc.license_ids_to_cancel) == (
-        125.0,
-        1500.0,
+    assert (vcc.monthly_saving_cents, vcc.annual_saving_cents, vcc.license_ids_to_cancel) == (
+        12500,
+        150000,
         "L1",
     )
-    assert report.summary.monthly_saving == 125.0
+    assert report.summary.monthly_saving_cents == 12500
     rec = recommendations(report)
     assert "assign license L2 (X2, USD 24.00 a month)" in rec[f"{CONTACT}:c1"]
     assert rec[f"{CONTACT}:c2"] == NO_SEAT_LEFT  # not the VCC seat
@@ -361,9 +369,9 @@ def test_an_unknown_price_gives_an_unknown_saving(tenant: TenantFactory) -> None
     row = plan_row(report, "X9")
     assert row.seats_to_cancel == 1
     assert row.license_ids_to_cancel == "L1"
-    assert math.isnan(row.monthly_price)
-    assert math.isnan(row.monthly_saving)
-    assert math.isnan(row.annual_saving)
+    assert pd.isna(row.monthly_price_cents)
+    assert pd.isna(row.monthly_saving_cents)
+    assert pd.isna(row.annual_saving_cents)
     assert "saves an unknown amount a month" in recommendations(report)[f"{UNASSIGNED}:X9"]
 
 
@@ -382,7 +390,7 @@ def test_pool_counts_only_plan_on_synthetic_seat_ids(tiny_dir: Path) -> None:
     assert counts(report, "X2") == (1, 1, 1, 0, 1, 0)
     assert counts(report, "X4") == (1, 0, 0, 0, 1, 0)
     assert plan_row(report, "X4").license_ids_to_cancel == "X4#2"
-    assert report.summary.monthly_saving == 58.0
+    assert report.summary.monthly_saving_cents == 5800
     assert_balanced(report)
 
 

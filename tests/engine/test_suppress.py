@@ -12,6 +12,7 @@ from auditor.engine.suppress import SUPPRESSED_COLUMNS, check_rules, suppressed_
 from auditor.errors import InputError
 from auditor.model import Report, Settings, Suppression
 from auditor.snapshot.load import load
+from auditor.vocab import stored
 from tests.conftest import NOW
 
 AS_OF = dt.date(2026, 11, 1)
@@ -38,11 +39,11 @@ def test_suppressed_findings_stay_but_leave_the_waste(tiny_dir: Path) -> None:
     assert flagged.loc["stale-deactivated-user:u2", "suppression_expires"] == dt.date(2027, 1, 1)
     assert flagged.loc["unassigned-billed-seats:X4", "suppression_owner"] == "it@x"
     assert not flagged.loc["unassigned-billed-seats:X2", "suppressed"]
-    assert plain.summary.monthly_waste == 82.0
-    assert muted.summary.monthly_waste == 82.0 - 24.0 - 34.0
-    assert muted.summary.annual_waste == 12 * 24.0
+    assert plain.summary.monthly_waste_cents == 8200
+    assert muted.summary.monthly_waste_cents == 8200 - 2400 - 3400
+    assert muted.summary.annual_waste_cents == 12 * 2400
     assert muted.summary.suppressed_findings == 2
-    assert muted.pools.monthly_waste.sum() == muted.summary.monthly_waste
+    assert muted.pools.monthly_waste_cents.sum() == muted.summary.monthly_waste_cents
     assert muted.summary.findings_by_rule == plain.summary.findings_by_rule
 
 
@@ -53,7 +54,7 @@ def test_expired_suppression_applies_no_more_and_warns(tiny_dir: Path) -> None:
         Suppression("stale-deactivated-user", "u2", "legal hold", "legal@x", dt.date(2026, 10, 31)),
     )
     assert not report.findings.suppressed.any()
-    assert report.summary.monthly_waste == 82.0
+    assert report.summary.monthly_waste_cents == 8200
     assert any("expired on 2026-10-31" in w and "legal@x" in w for w in report.warnings)
 
 
@@ -77,7 +78,7 @@ def test_suppressed_table_lists_the_accepted_soonest_expiry_first(tiny_dir: Path
         Suppression("tax-address-mismatch", "L4", "moving", "fac@x", dt.date(2026, 12, 1)),
     )
     table = suppressed_table(report.findings)
-    assert tuple(table.columns) == SUPPRESSED_COLUMNS
+    assert list(table.columns) == stored(SUPPRESSED_COLUMNS)
     assert table.id.tolist() == [
         "tax-address-mismatch:L4",
         "stale-deactivated-user:u2",
@@ -86,7 +87,7 @@ def test_suppressed_table_lists_the_accepted_soonest_expiry_first(tiny_dir: Path
     ]  # dated ones by expiry, then those that never expire
     first = table.iloc[0]
     assert (first.reason, first.owner, first.expires) == ("moving", "fac@x", dt.date(2026, 12, 1))
-    assert first.monthly_cost == 24.0
+    assert first.monthly_cost_cents == 2400
     assert table.expires.iloc[-1] is None
 
 
@@ -95,7 +96,7 @@ def test_suppressed_table_is_empty_when_nothing_is_suppressed(tiny_dir: Path) ->
     report = audit_with(tiny_dir)
     assert suppressed_table(report.findings).empty
     bare = report.findings.drop(columns=["suppressed"])  # a table from before the engine
-    assert tuple(suppressed_table(bare).columns) == SUPPRESSED_COLUMNS
+    assert list(suppressed_table(bare).columns) == stored(SUPPRESSED_COLUMNS)
 
 
 def _plan(report: Report) -> dict[str, dict[str, object]]:
@@ -109,10 +110,10 @@ def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_s
     plain_report = audit_with(tiny_dir)
     plain = _plan(plain_report)
     # u3 (the one Contact who expects service) gets L5 either way; L3 (u2's) and L6 are cancelled
-    assert (plain["X4"]["seats_to_cancel"], plain["X4"]["monthly_saving"]) == (1, 34.0)
+    assert (plain["X4"]["seats_to_cancel"], plain["X4"]["monthly_saving_cents"]) == (1, 3400)
     assert (plain["X2"]["held_by_stale_users"], plain["X2"]["seats_to_cancel"]) == (1, 1)
     assert plain["X4"]["spares_kept"] == plain["X2"]["spares_kept"] == 0
-    assert plain_report.summary.monthly_saving == 58.0
+    assert plain_report.summary.monthly_saving_cents == 5800
     muted_report = audit_with(
         tiny_dir,
         Suppression("unassigned-billed-seats", "X4", "spares for the new call centre", "it@x"),
@@ -121,15 +122,15 @@ def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_s
     muted = _plan(muted_report)
     assert (muted["X4"]["unassigned"], muted["X4"]["seats_to_cancel"]) == (1, 0)
     assert muted["X4"]["spares_kept"] == 1
-    assert (muted["X4"]["monthly_saving"], muted["X4"]["annual_saving"]) == (0.0, 0.0)
+    assert (muted["X4"]["monthly_saving_cents"], muted["X4"]["annual_saving_cents"]) == (0, 0)
     assert muted["X4"]["license_ids_to_cancel"] == ""
     # u2's seat is still counted as held by a stale user, but kept, not cancelled
     assert muted["X2"] == {
         **plain["X2"],
         "seats_to_cancel": 0,
         "spares_kept": 1,
-        "monthly_saving": 0.0,
-        "annual_saving": 0.0,
+        "monthly_saving_cents": 0,
+        "annual_saving_cents": 0,
         "license_ids_to_cancel": "",
     }
     ledger = muted_report.ledger.set_index("seat_id")
@@ -141,7 +142,7 @@ def test_the_plan_cancels_no_spare_kept_on_purpose_and_keeps_an_accepted_stale_s
         0,
         0,
     )
-    assert muted_report.summary.monthly_saving == 0.0
+    assert muted_report.summary.monthly_saving_cents == 0
     rec = muted_report.findings.set_index("id").recommendation
     assert (
         rec["unassigned-billed-seats:X4"] == "1 seat kept on purpose (a suppression covers them)."
@@ -160,6 +161,6 @@ def test_a_suppressed_contact_is_offered_no_seat(tiny_dir: Path) -> None:
     assert muted.pairings.empty
     plan = _plan(muted)
     assert plan["X2"]["reassign_to_contacts"] == 0
-    assert (plan["X2"]["seats_to_cancel"], plan["X2"]["monthly_saving"]) == (2, 48.0)
+    assert (plan["X2"]["seats_to_cancel"], plan["X2"]["monthly_saving_cents"]) == (2, 4800)
     assert plan["X2"]["license_ids_to_cancel"] == "L3, L5"
-    assert muted.summary.monthly_saving == 82.0
+    assert muted.summary.monthly_saving_cents == 8200

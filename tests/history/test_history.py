@@ -19,6 +19,7 @@ from auditor.history.changes import CHANGE_COLUMNS, change_table, recorded
 from auditor.history.store import SCHEMA_VERSION, open_history, read_history
 from auditor.model import Report, Settings
 from auditor.snapshot.load import load
+from auditor.vocab import stored
 from tests.conftest import NOW, TenantFactory, unit, user
 
 WASTE = {"unassigned-billed-seats", "stale-deactivated-user"}
@@ -47,7 +48,7 @@ def test_three_audits_track_new_resolved_first_seen_and_saving(
     assert first.changes is not None
     assert first.changes.previous_as_of is None
     assert set(first.changes.new) == set(first.findings.id)
-    assert first.realised_monthly_saving == 0
+    assert first.realised_monthly_saving_cents == 0
     assert (first.findings.days_open == 0).all()
 
     # October: one spare X2 cancelled (48 -> 24), the stale user still there
@@ -56,7 +57,7 @@ def test_three_audits_track_new_resolved_first_seen_and_saving(
     assert second.changes.previous_as_of == dt.date(2026, 9, 1)
     assert second.changes.new == ()
     assert second.changes.persisting == len(second.findings)
-    assert second.realised_monthly_saving == 24.0
+    assert second.realised_monthly_saving_cents == 2400
     stale = second.findings.set_index("id").loc["stale-deactivated-user:gone"]
     assert (stale.first_seen, stale.days_open) == (dt.date(2026, 9, 1), 30)
 
@@ -71,13 +72,13 @@ def test_three_audits_track_new_resolved_first_seen_and_saving(
     assert third.changes is not None
     assert third.changes.resolved == ("stale-deactivated-user:gone",)
     assert third.changes.new == ("contact-without-license:c2",)
-    assert third.realised_monthly_saving == 34.0
+    assert third.realised_monthly_saving_cents == 3400
     contact = third.findings.set_index("id").loc["contact-without-license:c1"]
     assert (contact.first_seen, contact.days_open) == (dt.date(2026, 9, 1), 61)
     assert third.resolved is not None
     assert third.resolved.id.tolist() == ["stale-deactivated-user:gone"]
     assert third.trend is not None
-    assert third.trend.monthly_waste.tolist() == [82.0, 58.0, 24.0]
+    assert third.trend.monthly_waste_cents.tolist() == [8200, 5800, 2400]
 
     with read_history(history) as h:
         assert h.runs("Acme").as_of.tolist() == ["2026-09-01", "2026-10-01", "2026-11-01"]
@@ -262,17 +263,17 @@ def test_change_table_lists_new_then_resolved_with_cost_then(
              user("c1", extension="1001"), user("c2", scim_provider="okta")]  # fmt: skip
     second = audit_into(tenant(later, [held[1]]), history, dt.date(2026, 11, 1))
     table = change_table(second)
-    assert tuple(table.columns) == CHANGE_COLUMNS
+    assert list(table.columns) == stored(CHANGE_COLUMNS)
     assert table.change.tolist() == ["new", "resolved"]
     new, gone = table.iloc[0], table.iloc[1]
-    assert (new.id, new.first_seen, new.monthly_cost) == (
-        "contact-without-license:c2", dt.date(2026, 11, 1), 0.0
+    assert (new.id, new.first_seen, new.monthly_cost_cents) == (
+        "contact-without-license:c2", dt.date(2026, 11, 1), 0
     )  # fmt: skip
     assert (gone.id, gone.severity, gone.entity_type) == (
         "stale-deactivated-user:gone", "medium", "user"
     )  # fmt: skip
-    assert (gone.monthly_cost, gone.first_seen, gone.suppressed) == (
-        34.0, dt.date(2026, 10, 1), False
+    assert (gone.monthly_cost_cents, gone.first_seen, gone.suppressed) == (
+        3400, dt.date(2026, 10, 1), False
     )  # fmt: skip
 
 
@@ -287,4 +288,4 @@ def test_change_table_is_empty_without_a_history(tenant: TenantFactory) -> None:
     assert report.changes is None
     table = change_table(report)
     assert table.empty
-    assert tuple(table.columns) == CHANGE_COLUMNS
+    assert list(table.columns) == stored(CHANGE_COLUMNS)

@@ -45,10 +45,10 @@ def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, Audit
 @pytest.mark.slow
 def test_a_claim_gone_is_a_credit_obtained(months: tuple[AuditResult, AuditResult]) -> None:
     first, second = months
-    assert first.report.summary.monthly_overbilled == 170.6
-    assert first.report.realised_monthly_credit == 0.0  # nothing claimed before
-    assert second.report.summary.monthly_overbilled == 26.6  # 14.00 + 12.60
-    assert second.report.realised_monthly_credit == 144.0
+    assert first.report.summary.monthly_overbilled_cents == 17060
+    assert first.report.realised_monthly_credit_cents == 0  # nothing claimed before
+    assert second.report.summary.monthly_overbilled_cents == 2660  # 14.00 + 12.60
+    assert second.report.realised_monthly_credit_cents == 14400
     data = json.loads((second.written[0]).read_text())
     assert data["realised_monthly_credit"] == 144.0
 
@@ -59,8 +59,8 @@ def test_the_history_and_its_trend_keep_the_overbilled_figure(
     _, second = months
     trend = second.report.trend
     assert trend is not None
-    assert trend.monthly_overbilled.tolist() == [170.6, 26.6]
-    assert trend.realised_monthly_credit.tolist() == [0.0, 144.0]
+    assert trend.monthly_overbilled_cents.tolist() == [17060, 2660]
+    assert trend.realised_monthly_credit_cents.tolist() == [0, 14400]
     wb = openpyxl.load_workbook(second.written[2])
     header = [c.value for c in wb["Trend"][1]]
     column = header.index("Monthly overbilled")
@@ -97,8 +97,8 @@ def test_a_run_without_a_statement_obtains_no_credit(tmp_path: Path) -> None:
     options = AuditOptions(formats=("json",), history=history, as_of=dt.date(2026, 11, 2))
     now = dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC)
     second = audit_folder(folder, tmp_path / "b", now=now, options=options)
-    assert second.report.realised_monthly_credit is None  # not checked is not obtained
-    assert second.report.summary.monthly_overbilled is None
+    assert second.report.realised_monthly_credit_cents is None  # not checked is not obtained
+    assert second.report.summary.monthly_overbilled_cents is None
 
 
 def test_a_history_from_before_the_bill_is_migrated(tmp_path: Path) -> None:

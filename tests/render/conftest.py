@@ -38,6 +38,7 @@ from auditor.model import (
     Snapshot,
     Summary,
 )
+from auditor.vocab import MONEY_COLUMNS, stored
 from tests.helpers.browser import CHROMIUM, FLAGS
 from tests.render.months import tenant_in, two_months
 
@@ -110,7 +111,14 @@ RULES: tuple[RuleMeta, ...] = (
 
 
 def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
-    """A findings row with plausible defaults; ``fields`` override any column."""
+    """A findings row with plausible defaults; ``fields`` override any column.
+
+    Money is the Report's, in cents (``monthly_cost_cents``): an amount by its shown name
+    would be dropped by :func:`findings_frame` and the finding would silently cost nothing.
+    """
+    shown = MONEY_COLUMNS.intersection(fields)
+    if shown:
+        raise TypeError(f"give {sorted(shown)} in cents, as {stored(sorted(shown))}")
     entity = {m.id: m.entity for m in RULES}.get(rule, "user")
     row: dict[str, Any] = {
         "id": f"{rule}:{entity_id}",
@@ -120,9 +128,9 @@ def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
         "entity_id": entity_id,
         "title": f"{rule} on {entity_id}",
         "detail": f"Details of {entity_id}.",
-        "monthly_cost": 0.0,
+        "monthly_cost_cents": 0,
         "cost_known": True,
-        "monthly_waste": 0.0,
+        "monthly_waste_cents": 0,
         "license_ids": [],
         "recommendation": "Fix it.",
         "site": None,
@@ -133,18 +141,18 @@ def finding(rule: str, entity_id: str, **fields: Any) -> dict[str, Any]:
 
 
 TINY_FINDINGS: tuple[dict[str, Any], ...] = (
-    finding("stale-deactivated-user", "u2", severity="high", monthly_cost=24.0,
+    finding("stale-deactivated-user", "u2", severity="high", monthly_cost_cents=2400,
             title="Bo Ortiz is deactivated but still holds X2", site="San Francisco",
-            license_type="X2", monthly_waste=24.0, license_ids=["L3"]),
-    finding("unassigned-billed-seats", "X4", monthly_cost=34.0, license_type="X4",
-            title="1 license of type X4 unassigned and still billed", monthly_waste=34.0,
+            license_type="X2", monthly_waste_cents=2400, license_ids=["L3"]),
+    finding("unassigned-billed-seats", "X4", monthly_cost_cents=3400, license_type="X4",
+            title="1 license of type X4 unassigned and still billed", monthly_waste_cents=3400,
             license_ids=["L6"]),
-    finding("tax-address-mismatch", "L4", monthly_cost=24.0, site="Austin", license_type="X2",
-            title="License L4 (X2) is taxed in CA, US but used in TX, US"),
-    finding("tax-address-mismatch", "L5", monthly_cost=24.0, license_type="X2",
+    finding("tax-address-mismatch", "L4", monthly_cost_cents=2400, site="Austin",
+            license_type="X2", title="License L4 (X2) is taxed in CA, US but used in TX, US"),
+    finding("tax-address-mismatch", "L5", monthly_cost_cents=2400, license_type="X2",
             title="Unassigned license L5 (X2) is taxed in WA, US, where no site is"),
-    finding("unassigned-billed-seats", "X2", monthly_cost=24.0, license_type="X2",
-            title="1 license of type X2 unassigned and still billed", monthly_waste=24.0,
+    finding("unassigned-billed-seats", "X2", monthly_cost_cents=2400, license_type="X2",
+            title="1 license of type X2 unassigned and still billed", monthly_waste_cents=2400,
             license_ids=["L5"]),
     finding("contact-without-license", "u3", site="Austin",
             title="Chen Li is active but holds no license"),
@@ -154,10 +162,10 @@ TINY_FINDINGS: tuple[dict[str, Any], ...] = (
 
 
 def findings_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """The findings table as the engine hands it over: FINDING_COLUMNS, typed."""
-    frame = pd.DataFrame(list(rows), columns=list(FINDING_COLUMNS))
-    frame["monthly_cost"] = frame["monthly_cost"].astype("float64")
-    frame["monthly_waste"] = frame["monthly_waste"].astype("float64")
+    """The findings table as the engine hands it over: FINDING_COLUMNS, typed, money in cents."""
+    frame = pd.DataFrame(list(rows), columns=stored(FINDING_COLUMNS))
+    frame["monthly_cost_cents"] = frame["monthly_cost_cents"].astype("int64")
+    frame["monthly_waste_cents"] = frame["monthly_waste_cents"].astype("int64")
     frame["cost_known"] = frame["cost_known"].astype(bool)
     for column in ("site", "license_type"):
         frame[column] = frame[column].astype(object)
@@ -165,32 +173,41 @@ def findings_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 def pools_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """The pools table in POOL_COLUMNS order; a NaN monthly_price is an unknown price."""
-    frame = pd.DataFrame([list(r) for r in rows], columns=list(POOL_COLUMNS))
+    """The pools table in POOL_COLUMNS order, money in cents; a None price is an unknown one."""
+    frame = pd.DataFrame([list(r) for r in rows], columns=stored(POOL_COLUMNS))
     for column in ("total", "assigned", "unassigned", "suspended", "holders"):
         frame[column] = frame[column].astype("int64")
-    for column in ("monthly_price", "monthly_cost", "monthly_waste"):
-        frame[column] = frame[column].astype("float64")
+    frame["monthly_price_cents"] = frame["monthly_price_cents"].astype("Int64")
+    for column in ("monthly_cost_cents", "monthly_waste_cents"):
+        frame[column] = frame[column].astype("int64")
     return frame
 
 
 TINY_POOLS: tuple[tuple[Any, ...], ...] = (
-    ("Call Recording Storage", "addon", 1, 1, 0, 0, 1, 5.0, 5.0, 0.0),
-    ("X2", "seat", 3, 2, 1, 0, 2, 24.0, 72.0, 48.0),
-    ("X4", "seat", 2, 1, 1, 0, 1, 34.0, 68.0, 34.0),
+    ("Call Recording Storage", "addon", 1, 1, 0, 0, 1, 500, 500, 0),
+    ("X2", "seat", 3, 2, 1, 0, 2, 2400, 7200, 4800),
+    ("X4", "seat", 2, 1, 1, 0, 1, 3400, 6800, 3400),
 )
 
 
 def frame(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """A report table from rows in ``columns`` order, object-typed where rows mix types."""
-    return pd.DataFrame([list(r) for r in rows], columns=list(columns))
+    """A report table from rows in ``columns`` order, object-typed where rows mix types.
+
+    ``columns`` are the names a report shows; the table has the Report's (:func:`stored`):
+    each amount is an ``_cents`` column of nullable integers, so rows give money in cents.
+    """
+    table = pd.DataFrame([list(r) for r in rows], columns=stored(columns))
+    for column in table.columns:
+        if column.endswith("_cents"):
+            table[column] = table[column].astype("Int64")
+    return table
 
 
 #: The tiny tenant's chargeback view, worked by hand in tests/engine/test_chargeback.py.
 TINY_SITES: tuple[tuple[Any, ...], ...] = (
-    ("austin", "Austin", "TX", "US", 3, 1, 0, 0, 0, 24.0, 0.0, 0.0),
-    ("sf", "San Francisco", "CA", "US", 2, 4, 1, 1, 0, 97.0, 58.0, 696.0),
-    ("", "(no site)", None, None, 0, 1, 1, 0, 0, 24.0, 24.0, 288.0),
+    ("austin", "Austin", "TX", "US", 3, 1, 0, 0, 0, 2400, 0, 0),
+    ("sf", "San Francisco", "CA", "US", 2, 4, 1, 1, 0, 9700, 5800, 69600),
+    ("", "(no site)", None, None, 0, 1, 1, 0, 0, 2400, 2400, 28800),
 )
 
 NOTICE = dt.date(2026, 12, 1)
@@ -198,8 +215,8 @@ NOTICE = dt.date(2026, 12, 1)
 #: The tiny tenant's cancellation plan, as the engine makes it: L5 goes to Contact u3, L3 is
 #: reclaimed from deactivated u2 and cancelled, L6 cancelled.
 TINY_CANCELLATION: tuple[tuple[Any, ...], ...] = (
-    ("X2", "seat", 1, 1, 1, 0, 1, 0, 24.0, 24.0, 288.0, NOTICE, "L3"),
-    ("X4", "seat", 1, 0, 0, 0, 1, 0, 34.0, 34.0, 408.0, NOTICE, "L6"),
+    ("X2", "seat", 1, 1, 1, 0, 1, 0, 2400, 2400, 28800, NOTICE, "L3"),
+    ("X4", "seat", 1, 0, 0, 0, 1, 0, 3400, 3400, 40800, NOTICE, "L6"),
 )
 
 RENEWAL = dt.date(2027, 3, 16)
@@ -207,10 +224,10 @@ RENEWAL = dt.date(2027, 3, 16)
 #: A renewal calendar for the tiny tenant's two cancelled seats under a contract renewing on
 #: 2027-03-16: X2 stopped at renewal, X4 now (a fixed fee).
 TINY_RENEWALS: tuple[tuple[Any, ...], ...] = (
-    ("X2", RENEWAL, dt.date(2027, 2, 14), 30, True, "remaining-months", 1, 0, 1, 24.0, 288.0,
-     0.0),
-    ("X4", RENEWAL, dt.date(2027, 2, 14), 30, True, "fixed fee 50.00 per seat", 1, 1, 0, 34.0,
-     408.0, 50.0),
+    ("X2", RENEWAL, dt.date(2027, 2, 14), 30, True, "remaining-months", 1, 0, 1, 2400, 28800,
+     0),
+    ("X4", RENEWAL, dt.date(2027, 2, 14), 30, True, "fixed fee 50.00 per seat", 1, 1, 0, 3400,
+     40800, 5000),
 )  # fmt: skip
 
 #: The ledger's columns as ``Report.ledger`` holds them: prices in nullable integer cents.
@@ -259,17 +276,17 @@ def ledger_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
 
 #: The tiny tenant's two mismatched licenses, service address beside the site's.
 TINY_TAX: tuple[tuple[Any, ...], ...] = (
-    ("L4", "X2", "ASSIGNED", "u4", "Dara Sato <dara.sato@example.com>", "Austin", 24.0,
+    ("L4", "X2", "ASSIGNED", "u4", "Dara Sato <dara.sato@example.com>", "Austin", 2400,
      "1 Market St", "San Francisco", "CA", "94105", "US",
      "500 Congress Ave", "Austin", "TX", "78701", "US", "Change L4's service address."),
-    ("L5", "X2", "UNASSIGNED", "", "", None, 24.0,
+    ("L5", "X2", "UNASSIGNED", "", "", None, 2400,
      "900 Pike St", "Seattle", "WA", "98101", "US",
      None, None, None, None, None, "Assign it or cancel it."),
 )  # fmt: skip
 
 #: The Contact the plan gives a surplus seat: u3 gets L5, which is taxed in WA, not TX.
 PAIR: tuple[Any, ...] = (
-    "u3", "Chen Li <chen@example.com>", "austin", "Austin", "TX", "US", "L5", "X2", 24.0,
+    "u3", "Chen Li <chen@example.com>", "austin", "Austin", "TX", "US", "L5", "X2", 2400,
     "reassign", None, False,
 )  # fmt: skip
 
@@ -335,10 +352,10 @@ def summary(findings: pd.DataFrame, **fields: Any) -> Summary:
         "seats_unassigned": 2,
         "seats_suspended": 0,
         "unpriced_seats": 0,
-        "monthly_cost": 145.0,
-        "monthly_waste": 82.0,
-        "annual_waste": 984.0,
-        "monthly_saving": 58.0,
+        "monthly_cost_cents": 14500,
+        "monthly_waste_cents": 8200,
+        "annual_waste_cents": 98400,
+        "monthly_saving_cents": 5800,
         "findings_by_rule": {
             m.id: int(by_rule.get(m.id, 0)) for m in RULES if m.id != SKIPPED.rule
         },
@@ -397,19 +414,20 @@ def hostile_report() -> Report:
                 recommendation=text, license_type=text)
         for text in HOSTILE
     ]  # fmt: skip
-    pools = [*TINY_POOLS, (HOSTILE[0], "seat", 1, 1, 0, 0, 1, 10.0, 10.0, 0.0)]
+    pools = [*TINY_POOLS, (HOSTILE[0], "seat", 1, 1, 0, 0, 1, 1000, 1000, 0)]
     sites = [
-        (t, t, t, "US", 1, 1, 1, 0, 0, 10.0 + i, 10.0 + i, 120.0) for i, t in enumerate(HOSTILE)
+        (t, t, t, "US", 1, 1, 1, 0, 0, 1000 + 100 * i, 1000 + 100 * i, 12000)
+        for i, t in enumerate(HOSTILE)
     ]
-    plan = [(t, "seat", 1, 0, 0, 0, 1, 0, 10.0, 10.0, 120.0, NOTICE, t) for t in HOSTILE]
-    pairs = [(t, t, t, t, t, t, t, t, 10.0, "reclaim-then-reassign", t, False) for t in HOSTILE]
+    plan = [(t, "seat", 1, 0, 0, 0, 1, 0, 1000, 1000, 12000, NOTICE, t) for t in HOSTILE]
+    pairs = [(t, t, t, t, t, t, t, t, 1000, "reclaim-then-reassign", t, False) for t in HOSTILE]
     ledger = [
         (t, t, "seat", t, "ASSIGNED", t, "INACTIVE", 1000, "stale-holder", True,
          "reclaim-then-reassign", t, t)
         for t in HOSTILE
     ]  # fmt: skip
-    tax = [(t, t, "ASSIGNED", t, t, t, 10.0, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
-    renewals = [(t, RENEWAL, NOTICE, 30, True, t, 1, 0, 1, 10.0, 120.0, 0.0) for t in HOSTILE]
+    tax = [(t, t, "ASSIGNED", t, t, t, 1000, t, t, t, t, t, t, t, t, t, t, t) for t in HOSTILE]
+    renewals = [(t, RENEWAL, NOTICE, 30, True, t, 1, 0, 1, 1000, 12000, 0) for t in HOSTILE]
     return make_report(
         renewals=frame(RENEWAL_COLUMNS, renewals),
         findings=rows,
@@ -431,11 +449,11 @@ def unpriced_report() -> Report:
     """The tiny tenant plus X8, a seat type with no price: two seats of unknown cost."""
     rows = [
         *TINY_FINDINGS,
-        finding("stale-deactivated-user", "u9", severity="high", monthly_cost=0.0,
+        finding("stale-deactivated-user", "u9", severity="high", monthly_cost_cents=0,
                 cost_known=False, license_type="X8", title="Uma is deactivated but holds X8",
                 license_ids=["L8"]),
     ]  # fmt: skip
-    pools = [*TINY_POOLS, ("X8", "seat", 2, 2, 0, 0, 2, float("nan"), 0.0, 0.0)]
+    pools = [*TINY_POOLS, ("X8", "seat", 2, 2, 0, 0, 2, None, 0, 0)]
     ledger = [
         *TINY_LEDGER,
         ("L8", "X8", "seat", "US", "ASSIGNED", "u9", "INACTIVE", None, "stale-holder", True,

@@ -20,7 +20,9 @@ def test_columns_and_money(tiny_dir: Path, tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == list(ALL_FINDING_COLUMNS)
     assert len(rows) == len(report.findings)
-    assert sum(float(r["monthly_cost"]) for r in rows) == report.findings.monthly_cost.sum()
+    assert sum(round(float(r["monthly_cost"]) * 100) for r in rows) == (
+        report.findings.monthly_cost_cents.sum()
+    )
     assert {r["monthly_cost"] for r in rows} >= {"24.00", "34.00", "0.00"}
 
 

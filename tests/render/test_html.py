@@ -17,6 +17,7 @@ from auditor.render.html.charts import MAX_BARS
 from auditor.render.html.page import MAX_HTML_FINDINGS, render_html, write_html
 from auditor.render.html.plan import MAX_HTML_SITES
 from auditor.render.html.view import rule_groups, typed_rows
+from auditor.vocab import stored
 from tests.conftest import DEMO, audit
 from tests.helpers.html import URL_ATTRIBUTES, Page, assert_bridge_adds_up, bridge_cents
 from tests.render.conftest import (
@@ -79,9 +80,9 @@ def test_rule_groups_add_up_each_findings_share_of_the_waste(tiny_report: Report
     """A finding's cost is context (here 100.00 for a seat it shares with another finding);
     the group's money is its share of the waste, so the groups add up to the headline."""
     rows = [
-        finding("stale-deactivated-user", "u1", monthly_cost=100.0, monthly_waste=0.0),
-        finding("stale-deactivated-user", "u2", monthly_cost=24.0, monthly_waste=24.0),
-        finding("tax-address-mismatch", "L4", monthly_cost=24.0),
+        finding("stale-deactivated-user", "u1", monthly_cost_cents=10000, monthly_waste_cents=0),
+        finding("stale-deactivated-user", "u2", monthly_cost_cents=2400, monthly_waste_cents=2400),
+        finding("tax-address-mismatch", "L4", monthly_cost_cents=2400),
     ]
     groups = {g.id: g for g in rule_groups(make_report(findings=rows), {})}
     stale = groups["stale-deactivated-user"]
@@ -216,7 +217,7 @@ def test_tenant_text_in_chart_labels_stays_text(hostile_report: Report) -> None:
 
 def test_wide_tenants_keep_charts_and_tables_small() -> None:
     many = [
-        (f"s{i:03}", f"Site {i:03}", "CA", "US", 1, 1, 1, 0, 0, 10.0, 1.0 + i, 12.0)
+        (f"s{i:03}", f"Site {i:03}", "CA", "US", 1, 1, 1, 0, 0, 1000, 100 + 100 * i, 1200)
         for i in range(MAX_HTML_SITES + 30)
     ]
     page_text = render_html(make_report(sites=frame(SITE_COLUMNS, many)))
@@ -234,21 +235,24 @@ def test_wide_tenants_keep_charts_and_tables_small() -> None:
 RECLAIMED: dict[str, object] = {
     "user_id": "u5", "user": "Eli Vega <eli@example.com>", "site_id": "austin", "site": "Austin",
     "state": "TX", "country": "US", "license_id": "L3", "license_type": "X2",
-    "monthly_price": 24.0, "action": "reclaim-then-reassign", "from_user": "u2",
+    "monthly_price_cents": 2400, "action": "reclaim-then-reassign", "from_user": "u2",
     "same_state": True,
 }  # fmt: skip
 
 
 def pairings(*rows: dict[str, object]) -> pd.DataFrame:
-    """A pairings table from rows by column name, in the report's column order."""
-    return pd.DataFrame(list(rows)).reindex(columns=list(PAIRING_COLUMNS))
+    """A pairings table from rows by the Report's column names (money in cents), in order."""
+    table = pd.DataFrame(list(rows)).reindex(columns=stored(PAIRING_COLUMNS))
+    return table.astype({"monthly_price_cents": "Int64"})
 
 
 def plan_row(license_type: str, **counts: object) -> dict[str, object]:
-    """A cancellation row by column name: zero seats of each kind unless ``counts`` says."""
-    row: dict[str, object] = dict.fromkeys(CANCELLATION_COLUMNS, 0)
-    row.update(license_type=license_type, kind="seat", monthly_price=34.0, monthly_saving=0.0,
-               annual_saving=0.0, notice_effective=NOTICE, license_ids_to_cancel="")  # fmt: skip
+    """A cancellation row by the Report's column names (money in cents): zero seats of each
+    kind unless ``counts`` says."""
+    row: dict[str, object] = dict.fromkeys(stored(CANCELLATION_COLUMNS), 0)
+    row.update(license_type=license_type, kind="seat", monthly_price_cents=3400,
+               monthly_saving_cents=0, annual_saving_cents=0, notice_effective=NOTICE,
+               license_ids_to_cancel="")  # fmt: skip
     row.update(counts)
     return row
 
@@ -306,7 +310,7 @@ def test_plan_rows_say_where_every_waste_seat_goes(tiny_html: str) -> None:
 
 def test_spares_kept_on_purpose_are_said_on_their_plan_row(tiny_report: Report) -> None:
     kept = plan_row("X4", unassigned=3, reassign_to_contacts=1, spares_kept=2)
-    table = pd.DataFrame([kept]).reindex(columns=list(CANCELLATION_COLUMNS))
+    table = pd.DataFrame([kept]).reindex(columns=stored(CANCELLATION_COLUMNS))
     page = render_html(dataclasses.replace(tiny_report, cancellation=table))
     row = rendered_row(page, "plan-table", "X4")
     assert '2 <span class="muted">(kept as spares)</span>' in row
@@ -333,9 +337,9 @@ def test_the_bridge_opens_the_page(tiny_html: str) -> None:
 def test_demo_bridge_is_the_reports_and_adds_up(demo_report: Report, demo_html: str) -> None:
     bridge = demo_report.bridge
     assert_bridge_adds_up(bridge_cents(demo_html), bridge)
-    assert bridge.open_waste == round(demo_report.summary.monthly_waste * 100)
-    assert bridge.saving == round(demo_report.summary.monthly_saving * 100)
-    assert bridge.monthly_cost == round(demo_report.summary.monthly_cost * 100)
+    assert bridge.open_waste == demo_report.summary.monthly_waste_cents
+    assert bridge.saving == demo_report.summary.monthly_saving_cents
+    assert bridge.monthly_cost == demo_report.summary.monthly_cost_cents
     # the headline cards say what the bridge says
     assert 'id="monthly-waste">USD 1,476.00<' in demo_html
     assert 'id="monthly-cost">USD 17,954.00<' in demo_html
@@ -357,9 +361,9 @@ def test_findings_waste_column_adds_up_to_the_headline(demo_report: Report, demo
     page = Page(demo_html)
     assert len(page.rows) == len(demo_report.findings)
     shares = [float(r["data-waste"] or 0) for r in page.rows if r["data-status"] == "open"]
-    assert sum(shares) == pytest.approx(demo_report.summary.monthly_waste)
+    assert sum(shares) == pytest.approx(demo_report.summary.monthly_waste_cents / 100)
     costs = sum(float(r["data-cost"] or 0) for r in page.rows)
-    assert costs > demo_report.summary.monthly_waste  # costs overlap: context, not a sum
+    assert costs > demo_report.summary.monthly_waste_cents / 100  # costs overlap: not a sum
     assert "shares add up to the monthly waste, USD 1,476.00" in demo_html
     head = demo_html[demo_html.index('id="findings-table"') :]
     head = head[: head.index("</thead>")]
@@ -410,7 +414,7 @@ def test_no_cap_notice_under_the_cap(tiny_html: str) -> None:
 
 
 def test_money_has_thousands_separators_and_two_decimals(tiny_report: Report) -> None:
-    big = dataclasses.replace(tiny_report.summary, monthly_waste=1234567.5)
+    big = dataclasses.replace(tiny_report.summary, monthly_waste_cents=123456750)
     page = render_html(dataclasses.replace(tiny_report, summary=big))
     assert "USD 1,234,567.50" in page
 

@@ -270,7 +270,8 @@ def test_sites_are_the_chargeback_view(tiny_wb: Workbook) -> None:
 def test_reassign_lists_each_pair(tmp_path: Path) -> None:
     wb = written(make_report(pairings=frame(PAIRING_COLUMNS, [PAIR])), tmp_path)
     ws = wb["Reassign"]
-    assert [c.value for c in ws[2]] == list(PAIR)
+    price = PAIR[8] / 100  # the Report's cents, shown as an amount
+    assert [c.value for c in ws[2]] == [*PAIR[:8], price, *PAIR[9:]]
     assert summary_value(wb["Summary"], summary_rows.CONTACTS_PLACED).value == 1
     assert summary_value(wb["Summary"], summary_rows.SAME_STATE).value == 0  # L5 is taxed in WA
 
@@ -462,8 +463,8 @@ def test_summary_bridge_adds_up_and_is_the_reports(tiny_report: Report, tiny_wb:
     b = bridge_cents(ws)
     assert (b[summary_rows.COST], b[summary_rows.WASTE]) == (14500, 8200)
     # the other figures agree with it: the headline is the open waste, the saving is the plan's
-    assert tiny_report.summary.monthly_waste * 100 == b[summary_rows.OPEN_WASTE]
-    assert tiny_report.summary.monthly_saving * 100 == b[summary_rows.SAVING]
+    assert tiny_report.summary.monthly_waste_cents == b[summary_rows.OPEN_WASTE]
+    assert tiny_report.summary.monthly_saving_cents == b[summary_rows.SAVING]
     cancel_sheet = sum(c.value for c in column(tiny_wb["Cancellation"], "monthly_saving"))  # type: ignore[misc]
     assert round(cancel_sheet * 100) == b[summary_rows.SAVING]
     # and each line is a sum over the Ledger sheet

@@ -55,7 +55,7 @@ def test_the_credits_add_up_to_the_overbilled_figure(demo_wb: Workbook, demo: Re
         ("E911 Fee (FL)", 12.6),
     ]
     assert round(sum(float(str(r["Claim"])) for r in credits), 2) == 170.6
-    assert demo.summary.monthly_overbilled == 170.6
+    assert demo.summary.monthly_overbilled_cents == 17060
     x2 = credits[0]
     assert (x2["Billed quantity"], x2["Billed amount"]) == (130, 3120.0)
     assert (x2["Expected quantity"], x2["Expected amount"]) == (124, 2976.0)
@@ -95,7 +95,8 @@ def test_the_summary_shows_the_credit_to_claim_beside_the_waste(
         for label_cell, value_cell in demo_wb["Summary"].iter_rows(min_row=2, max_col=2)
     }
     claim = rows[OVERBILLED]
-    assert claim.value == demo.summary.monthly_overbilled == 170.6
+    assert claim.value == 170.6
+    assert demo.summary.monthly_overbilled_cents == 17060
     assert claim.number_format == MONEY
     credits = sum(float(str(r[label("claim")] or 0)) for r in _rows(demo_wb, "Credits"))
     assert round(credits * 100) == round(claim.value * 100)  # the Credits lines add up to it

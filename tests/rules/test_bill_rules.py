@@ -51,9 +51,10 @@ def _line(description: str, quantity: str, amount: str, **more: str) -> dict[str
     }
 
 
-def cost(report: Report, rule: str) -> dict[str, float]:
+def cost(report: Report, rule: str) -> dict[str, int]:
+    """Each ``rule`` finding's monthly cost in cents, by entity."""
     found = report.findings[report.findings.rule == rule]
-    return dict(zip(found.entity_id, found.monthly_cost, strict=True))
+    return dict(zip(found.entity_id, found.monthly_cost_cents, strict=True))
 
 
 @pytest.mark.slow
@@ -62,7 +63,7 @@ def test_without_a_statement_the_bill_rules_are_skipped_with_the_reason(folder: 
     skipped = {s.rule: s.reason for s in report.skipped}
     assert set(BILL_RULES) <= set(skipped)
     assert all("no statement was given" in skipped[r] for r in BILL_RULES)
-    assert report.summary.monthly_overbilled is None
+    assert report.summary.monthly_overbilled_cents is None
     assert report.statement is None
     assert not set(BILL_RULES) & set(report.summary.findings_by_rule)
 
@@ -83,7 +84,7 @@ def test_a_bill_that_matches_the_licenses_is_silent(folder: Path) -> None:
     assert {r: report.summary.findings_by_rule[r] for r in BILL_RULES} == dict.fromkeys(
         BILL_RULES, 0
     )
-    assert report.summary.monthly_overbilled == 0.0
+    assert report.summary.monthly_overbilled_cents == 0
     assert report.statement is not None
     assert report.statement.recurring_billed == report.statement.recurring_expected == 14500
     assert report.statement.difference == 0
@@ -98,9 +99,9 @@ def test_over_inventory_and_over_price_split_the_overcharge_exactly(folder: Path
     report = _audit(
         folder, [_line("X2", "3", "78.00"), _line("x2", "2", "52.00"), _line("X4", "2", "68.00")]
     )
-    assert cost(report, "billed-over-inventory") == {"X2": 52.0}
-    assert cost(report, "price-above-contract") == {"X2": 6.0}
-    assert report.summary.monthly_overbilled == 58.0
+    assert cost(report, "billed-over-inventory") == {"X2": 5200}
+    assert cost(report, "price-above-contract") == {"X2": 600}
+    assert report.summary.monthly_overbilled_cents == 5800
     row = report.bill.set_index("license_type").loc["X2"]
     assert (row.billed_lines, row.billed_quantity, row.inventory_total) == (2, 5, 3)
     assert (row.quantity_direction, row.price_direction) == ("over", "over")
@@ -110,9 +111,9 @@ def test_over_inventory_and_over_price_split_the_overcharge_exactly(folder: Path
         "Claim a credit of USD 52.00 a month"
         in found.loc["billed-over-inventory:X2"].recommendation
     )
-    assert found.loc["billed-over-inventory:X2"].monthly_waste == 0.0
+    assert found.loc["billed-over-inventory:X2"].monthly_waste_cents == 0
     # beside the waste, never inside it
-    assert report.summary.monthly_waste == 29.0
+    assert report.summary.monthly_waste_cents == 2900
 
 
 @pytest.mark.slow
@@ -123,7 +124,7 @@ def test_under_and_missing_are_noted_never_claimed(folder: Path) -> None:
     assert table.loc["X2", "price_direction"] == "under"
     assert table.loc["X4", "quantity_direction"] == "missing"
     assert table.loc["Call Recording Storage", "quantity_direction"] == "missing"
-    assert report.summary.monthly_overbilled == 0.0
+    assert report.summary.monthly_overbilled_cents == 0
     assert not report.findings.rule.isin(BILL_RULES).any()
 
 
@@ -141,11 +142,11 @@ def test_a_tax_for_a_state_with_no_site_and_no_license_is_claimed(folder: Path) 
         ],
     )
     assert cost(report, "tax-outside-service-states") == {
-        "E911 Fee (FL)": 3.10,
-        "E911 Fee (Florida)": 1.00,
-        "GST (Canada)": 4.00,
+        "E911 Fee (FL)": 310,
+        "E911 Fee (Florida)": 100,
+        "GST (Canada)": 400,
     }
-    assert report.summary.monthly_overbilled == 8.10
+    assert report.summary.monthly_overbilled_cents == 810
 
 
 @pytest.mark.slow
@@ -160,10 +161,10 @@ def test_an_unknown_product_is_a_finding_not_summed(folder: Path) -> None:
         ],
     )
     assert cost(report, "billed-unknown-product") == {
-        "Old promo credit": 0.0,
-        "Premium Analytics": 45.0,
+        "Old promo credit": 0,
+        "Premium Analytics": 4500,
     }
-    assert report.summary.monthly_overbilled == 0.0
+    assert report.summary.monthly_overbilled_cents == 0
     unexpected = report.bill[report.bill.quantity_direction.eq("unexpected")]
     assert unexpected.description.tolist() == ["Old promo credit", "Premium Analytics"]
     detail = report.findings.set_index("entity_id").loc["Premium Analytics", "detail"]
@@ -174,7 +175,7 @@ def test_an_unknown_product_is_a_finding_not_summed(folder: Path) -> None:
 def test_an_unpriced_type_has_no_price_verdict(tenant: TenantFactory) -> None:
     folder = tenant([user("u1", licenses="X9")], licenses=[unit("L1", "X9", "ASSIGNED", "u1")])
     report = _audit(folder, [_line("X9", "2", "200.00")])
-    assert cost(report, "billed-over-inventory") == {"X9": 100.0}
+    assert cost(report, "billed-over-inventory") == {"X9": 10000}
     assert ids(report, "price-above-contract") == []
     assert report.bill.set_index("license_type").loc["X9", "price_direction"] == "unknown"
 
@@ -209,4 +210,4 @@ def test_suppressed_bill_findings_leave_the_overbilled_total(folder: Path) -> No
         generated_at=NOW,
         suppressions=(Suppression("billed-over-inventory", "X2", "credit agreed", "ap"),),
     )
-    assert report.summary.monthly_overbilled == 2.0
+    assert report.summary.monthly_overbilled_cents == 200

@@ -60,8 +60,8 @@ def test_recommendation_names_the_seat_the_plan_gives(tenant: TenantFactory) -> 
         "so this needs no new purchase. Then set its service address to this user's site, so "
         "it is taxed where it is used."
     )
-    assert finding.monthly_cost == 0
-    assert finding.monthly_waste == 0
+    assert finding.monthly_cost_cents == 0
+    assert finding.monthly_waste_cents == 0
     assert report.cancellation.set_index("license_type").license_ids_to_cancel["X4"] == "L3"
 
 

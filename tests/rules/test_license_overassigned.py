@@ -23,12 +23,12 @@ def test_more_holders_than_licenses(tenant: TenantFactory) -> None:
     report = audit(folder)
     assert ids(report, RULE) == ["X4"]
     finding = report.findings.set_index("entity_id").loc["X4"]
-    assert finding.monthly_cost == 68.00  # (3 holders - 1 license) x 34.00
+    assert finding.monthly_cost_cents == 6800  # (3 holders - 1 license) x 34.00
     assert finding.severity == "high"
     pools = report.pools.set_index("license_type")
     assert (pools.loc["X4", "holders"], pools.loc["X4", "total"]) == (3, 1)
     # over-assignment is not waste: nobody pays for unused seats here
-    assert report.summary.monthly_waste == 0
+    assert report.summary.monthly_waste_cents == 0
 
 
 @pytest.mark.slow

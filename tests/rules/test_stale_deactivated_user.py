@@ -74,7 +74,7 @@ def test_addon_only_holder_is_not_stale_and_addons_are_not_costed(tenant: Tenant
     report = audit(folder, AS_OF)
     assert ids(report, RULE) == ["both"]
     finding = report.findings.set_index("entity_id").loc["both"]
-    assert finding.monthly_cost == 34.00
+    assert finding.monthly_cost_cents == 3400
     assert finding.license_type == "X4"
     assert "voicemail" in finding.recommendation
     assert "30 days' notice" in finding.recommendation
@@ -88,7 +88,7 @@ def test_cost_sums_every_held_seat_and_unknown_prices_are_flagged(
         [user("u1", status="INACTIVE", licenses="X2;X4;X9", deactivated_at="2026-01-01")]
     )
     finding = audit(folder, AS_OF).findings.set_index("entity_id").loc["u1"]
-    assert finding.monthly_cost == 58.00
+    assert finding.monthly_cost_cents == 5800
     assert not finding.cost_known
     assert "no price" in finding.detail
 

@@ -29,7 +29,7 @@ def test_assigned_license_compares_with_the_assignees_site(tenant: TenantFactory
     assert ids(report, RULE) == ["L2"]
     finding = report.findings.set_index("entity_id").loc["L2"]
     assert finding.site == "Austin"
-    assert finding.monthly_cost == 24.00
+    assert finding.monthly_cost_cents == 2400
     assert "500 Congress Ave" in finding.recommendation
 
 

@@ -23,9 +23,9 @@ def test_one_finding_per_type_with_unassigned_licenses(tenant: TenantFactory) ->
     )
     report = audit(folder)
     assert ids(report, RULE) == ["Call Recording Storage", "X2"]
-    cost = report.findings.set_index("entity_id").monthly_cost
-    assert cost["X2"] == 48.00
-    assert cost["Call Recording Storage"] == 5.00
+    cost = report.findings.set_index("entity_id").monthly_cost_cents
+    assert cost["X2"] == 4800
+    assert cost["Call Recording Storage"] == 500
     pools = report.pools.set_index("license_type")
     assert pools.loc["X4", ["total", "assigned", "unassigned", "suspended"]].tolist() == [
         1,
@@ -33,7 +33,7 @@ def test_one_finding_per_type_with_unassigned_licenses(tenant: TenantFactory) ->
         0,
         1,
     ]
-    assert report.summary.monthly_waste == 53.00
+    assert report.summary.monthly_waste_cents == 5300
 
 
 @pytest.mark.slow
@@ -48,7 +48,7 @@ def test_unpriced_type_is_never_free(tenant: TenantFactory) -> None:
     assert "unknown amount" in finding.detail
     assert finding.severity == "medium"
     assert report.summary.unpriced_seats == 2
-    assert report.pools.set_index("license_type").monthly_price.isna()["X9"]
+    assert report.pools.set_index("license_type").monthly_price_cents.isna()["X9"]
 
 
 @pytest.mark.slow
@@ -70,7 +70,7 @@ def test_recommendation_lists_license_ids_and_the_notice(tenant: TenantFactory) 
         "days' notice; billing continues until then; saves USD 68.00 a month)."
     )
     assert finding.license_ids == ["L7", "L8", "L9"]
-    assert (finding.monthly_cost, finding.monthly_waste) == (102.0, 102.0)
+    assert (finding.monthly_cost_cents, finding.monthly_waste_cents) == (10200, 10200)
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from auditor.engine.bill import BILL_COLUMNS, money_table
 from auditor.model import Report
 from auditor.render.html.view import records
 from auditor.rules._bill import CLAIM_RULES
+from auditor.text import amount
 
 #: Bill rows inlined in the page; a statement names a few dozen products, so this is only a
 #: guard against a statement of thousands of unmatched descriptions.
@@ -51,17 +52,17 @@ def bill_view(report: Report) -> BillView | None:
     given = [d.isoformat() for d in (totals.period_start, totals.period_end) if d is not None]
     period = " to ".join(given) if given else "not given"
     return BillView(
-        monthly_overbilled=report.summary.monthly_overbilled or 0.0,
-        recurring_billed=totals.recurring_billed / 100,
-        recurring_expected=totals.recurring_expected / 100,
-        difference=totals.difference / 100,
+        monthly_overbilled=amount(report.summary.monthly_overbilled_cents) or 0.0,
+        recurring_billed=amount(totals.recurring_billed) or 0.0,
+        recurring_expected=amount(totals.recurring_expected) or 0.0,
+        difference=amount(totals.difference) or 0.0,
         lines=totals.lines,
         lines_matched=totals.lines_matched,
         period=period,
         rows=rows,
         more_rows=max(0, len(table) - MAX_HTML_BILL_ROWS),
         previous_as_of=report.changes.previous_as_of if report.changes is not None else None,
-        realised_credit=report.realised_monthly_credit,
+        realised_credit=amount(report.realised_monthly_credit_cents),
         unresolved=_unresolved(report),
     )
 

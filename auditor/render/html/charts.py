@@ -26,6 +26,8 @@ from pygal.style import Style
 
 from auditor.engine.chargeback import SITE_COLUMNS
 from auditor.model import POOL_COLUMNS, Report
+from auditor.render.cells import shown
+from auditor.text import money_text
 
 #: Bars shown per chart; the rest are summed into one "other" bar.
 MAX_BARS: Final = 25
@@ -215,13 +217,11 @@ def trend_chart(report: Report) -> Chart | None:
     if trend is None or len(trend) < 2:
         return None
     cur = report.currency
-    shown = trend.tail(MAX_TREND_RUNS)
-    runs = [
-        (d.isoformat(), float(w)) for d, w in zip(shown.as_of, shown.monthly_waste, strict=True)
-    ]
+    last = shown(trend.tail(MAX_TREND_RUNS), ("as_of", "monthly_waste"))
+    runs = [(d.isoformat(), float(w)) for d, w in zip(last.as_of, last.monthly_waste, strict=True)]
     caption = f"Monthly waste at each audit ({cur})"
-    if len(trend) > len(shown):
-        caption += f": the last {len(shown):,} of {len(trend):,}"
+    if len(trend) > len(last):
+        caption += f": the last {len(last):,} of {len(trend):,}"
     # the caption names the currency, so the amounts leave it out and stay narrow
     return waste_trend("waste-trend", caption, runs, lambda v: f"{v:,.2f}")
 
@@ -287,10 +287,10 @@ def report_charts(report: Report) -> list[Chart]:
     cur = report.currency
 
     def money(value: float) -> str:
-        return f"{cur} {value:,.2f}"
+        return money_text(round(value * 100), cur)
 
-    pools = report.pools.reindex(columns=list(POOL_COLUMNS))
-    sites = report.sites.reindex(columns=list(SITE_COLUMNS))
+    pools = shown(report.pools, POOL_COLUMNS)
+    sites = shown(report.sites, SITE_COLUMNS)
     out = []
     by_type = _largest(pools, "license_type", "monthly_waste")
     if by_type:

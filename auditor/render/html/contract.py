@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from auditor.engine.terms import RENEWAL_COLUMNS
 from auditor.model import Report
+from auditor.render.cells import shown
 from auditor.render.html.view import typed_rows
 from auditor.render.json import saving_note
 
@@ -50,7 +51,7 @@ class ContractView:
 def contract_view(report: Report) -> ContractView:
     """The report's bridge split and renewals as the page shows them."""
     b = report.bridge
-    table = report.renewals.reindex(columns=list(RENEWAL_COLUMNS))
+    table = shown(report.renewals, RENEWAL_COLUMNS)
     return ContractView(
         given=b.contract_given,
         note=saving_note(b),

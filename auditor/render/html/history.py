@@ -19,6 +19,7 @@ from auditor.history.changes import change_table
 from auditor.model import Report
 from auditor.render.html.charts import Chart, trend_chart
 from auditor.render.html.view import typed_rows
+from auditor.text import amount
 
 #: New and resolved findings listed each; the workbook's Changes sheet has them all.
 MAX_HTML_CHANGES: Final = 200
@@ -84,7 +85,7 @@ def history_view(report: Report) -> HistoryView:
         new=0 if changes is None else len(changes.new),
         resolved=0 if changes is None else len(changes.resolved),
         persisting=0 if changes is None else changes.persisting,
-        realised_monthly_saving=report.realised_monthly_saving,
+        realised_monthly_saving=amount(report.realised_monthly_saving_cents),
         new_rows=_change_rows(new),
         more_new=max(0, len(new) - MAX_HTML_CHANGES),
         resolved_rows=_change_rows(gone),

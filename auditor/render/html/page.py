@@ -38,6 +38,7 @@ from auditor.render.html.plan import (
 )
 from auditor.render.html.view import distinct, finding_row, pool_rows, records, rule_groups
 from auditor.render.html.who import who_labels
+from auditor.text import amount, money_text
 
 #: Finding rows inlined in the page; the rest are only in audit.xlsx and findings.csv.
 MAX_HTML_FINDINGS: Final = 2000
@@ -118,6 +119,7 @@ def _env() -> Environment:
             lstrip_blocks=True,
         )
         env.filters["money"] = _money
+        env.filters["cents"] = _cents
         env.filters["count"] = _count
         env.filters["stamp"] = _stamp
         env.filters["breakable"] = _breakable
@@ -129,9 +131,15 @@ def _money(value: float | None, currency: str, known: bool = True) -> str:
     """``USD 1,234.50``; a price the report does not know is "unknown", never 0."""
     if value is None or not math.isfinite(value):
         return "unknown"
+    text = money_text(round(value * 100), currency)
     if not known:
-        return "unknown" if value == 0 else f"{currency} {value:,.2f} + unknown"
-    return f"{currency} {value:,.2f}"
+        return "unknown" if value == 0 else f"{text} + unknown"
+    return text
+
+
+def _cents(value: int | None, currency: str, known: bool = True) -> str:
+    """:func:`_money` for a figure the Report holds in cents (``summary.*_cents``)."""
+    return _money(amount(value), currency, known)
 
 
 def _breakable(value: object) -> Markup:

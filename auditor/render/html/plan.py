@@ -19,6 +19,7 @@ import pandas as pd
 from auditor.engine.chargeback import SITE_COLUMNS
 from auditor.engine.plan import PAIRING_COLUMNS
 from auditor.model import Bridge
+from auditor.render.cells import shown
 from auditor.render.html.view import as_text, records, typed_rows
 from auditor.text import user_label
 
@@ -90,7 +91,7 @@ class PairRow:
 
 def site_rows(sites: pd.DataFrame) -> tuple[list[SiteRow], int]:
     """The costliest :data:`MAX_HTML_SITES` sites by waste then cost, and how many more exist."""
-    table = sites.reindex(columns=list(SITE_COLUMNS))
+    table = shown(sites, SITE_COLUMNS)
     order = table.sort_values(
         ["monthly_waste", "monthly_cost"], ascending=False, kind="mergesort"
     ).head(MAX_HTML_SITES)
@@ -110,9 +111,9 @@ def pair_rows(pairings: pd.DataFrame, users: pd.DataFrame | None = None) -> list
     ``from_user`` is named as the findings name a user (name and email) when ``users`` knows
     them, so the reader need not look an id up; otherwise it stays the id.
     """
-    shown = pairings.reindex(columns=list(PAIRING_COLUMNS)).head(MAX_HTML_PAIRS)
+    pairs = shown(pairings, PAIRING_COLUMNS).head(MAX_HTML_PAIRS)
     return typed_rows(
-        PairRow, shown.assign(state=_place(shown), from_user=_names(shown.from_user, users))
+        PairRow, pairs.assign(state=_place(pairs), from_user=_names(pairs.from_user, users))
     )
 
 

@@ -15,7 +15,8 @@ from typing import Any, Final, TypeVar, get_type_hints
 import pandas as pd
 
 from auditor.model import Report
-from auditor.render.cells import is_missing
+from auditor.render.cells import is_missing, shown
+from auditor.text import amount
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class PoolRow:
 
 def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, object]]:
     """Rows as dicts over exactly ``columns`` (absent ones are None), NaN turned into None."""
-    present = frame.reindex(columns=list(columns))
+    present = shown(frame, columns)
     rows: list[dict[Hashable, object]] = present.to_dict("records")
     return [{str(k): (None if is_missing(v) else v) for k, v in row.items()} for row in rows]
 
@@ -206,8 +207,8 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
         accepted = findings["suppressed"].eq(True)
         muted = {str(k): int(v) for k, v in findings.loc[accepted, "rule"].value_counts().items()}
         findings = findings[~accepted]
-    waste = _sums(findings, "monthly_waste")
-    costs = _sums(findings, "monthly_cost")
+    waste = _sums(findings, "monthly_waste_cents")
+    costs = _sums(findings, "monthly_cost_cents")
     unknown: set[str] = set()
     if len(findings) and {"rule", "cost_known"} <= set(findings.columns):
         unknown = set(findings.loc[findings["cost_known"].eq(False), "rule"].astype(str))
@@ -235,11 +236,11 @@ def rule_groups(report: Report, skipped: Mapping[str, str]) -> list[RuleGroup]:
 
 
 def _sums(findings: pd.DataFrame, column: str) -> dict[str, float]:
-    """Per rule, the sum of a money column (rounded to the cent); empty when it is absent."""
+    """Per rule, the sum of a cents column as an amount; empty when it is absent."""
     if not len(findings) or not {"rule", column} <= set(findings.columns):
         return {}
     sums = findings.groupby(findings["rule"].astype(str))[column].sum()
-    return {str(k): round(float(v), 2) for k, v in sums.items()}
+    return {str(k): amount(int(v)) or 0.0 for k, v in sums.items()}
 
 
 def distinct(values: Iterable[str | None]) -> list[str]:

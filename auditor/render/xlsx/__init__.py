@@ -38,7 +38,7 @@ from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
 from auditor.engine.tax import TAX_COLUMNS
 from auditor.engine.terms import LEDGER_TERM_COLUMNS, TERM_MONEY_COLUMNS
 from auditor.model import POOL_COLUMNS, Report
-from auditor.render.cells import money_format
+from auditor.render.cells import money_format, shown
 from auditor.render.xlsx.contract import renewals_table
 from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
 from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
@@ -165,12 +165,12 @@ def _max_data_rows() -> int:
 
 def _columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """``frame`` over exactly ``columns``; a table the report left empty gives no rows."""
-    return frame.reindex(columns=list(columns))
+    return shown(frame, columns)
 
 
 def _pools(pools: pd.DataFrame) -> pd.DataFrame:
     """The pools in POOL_COLUMNS order plus ``price_known``: an empty price is not a zero one."""
-    frame = pools.reindex(columns=list(POOL_COLUMNS))
+    frame = shown(pools, POOL_COLUMNS)
     return frame.assign(price_known=frame["monthly_price"].notna())
 
 
@@ -182,15 +182,15 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
     with ``price_known`` False beside it so a filter finds those seats. Whole columns at a
     time: the ledger of a million-user tenant has a row per license.
     """
-    frame = ledger.reindex(columns=list(LEDGER_COLUMNS))
+    frame = shown(ledger, LEDGER_COLUMNS)
     if "price_cents" in ledger.columns:
         frame["monthly_price"] = _money(ledger["price_cents"])
     price = frame["monthly_price"].astype("float64")
     frame = frame.assign(monthly_price=price, price_known=price.notna())
     # what a spare allowance and the contract add to each row (see auditor.terms)
     for name in LEDGER_TERM_COLUMNS:
-        if name in TERM_MONEY_COLUMNS and name in ledger.columns:
-            frame[name] = _money(ledger[name])
+        if name in TERM_MONEY_COLUMNS and f"{name}_cents" in ledger.columns:
+            frame[name] = _money(ledger[f"{name}_cents"])
         elif name in ledger.columns:
             frame[name] = ledger[name].to_numpy()
         else:

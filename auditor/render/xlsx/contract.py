@@ -13,6 +13,7 @@ import pandas as pd
 
 from auditor.engine.terms import RENEWAL_COLUMNS
 from auditor.model import Report
+from auditor.render.cells import shown
 from auditor.render.json import saving_note
 
 SAVING_NOW: Final = "of which from now (stopped after the notice period)"
@@ -43,4 +44,4 @@ def contract_rows(report: Report, money: str) -> list[_Row]:
 
 def renewals_table(report: Report) -> pd.DataFrame:
     """The Renewals sheet's rows: the report's renewal calendar over its columns."""
-    return report.renewals.reindex(columns=list(RENEWAL_COLUMNS))
+    return shown(report.renewals, RENEWAL_COLUMNS)

@@ -22,8 +22,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from auditor.engine.suppress import SUPPRESSED_COLUMNS, suppressed_table
 from auditor.history.changes import CHANGE_COLUMNS, change_table
 from auditor.model import ALL_FINDING_COLUMNS, Report
-from auditor.render.cells import MAX_CELL_CHARS
-from auditor.text import isolate
+from auditor.render.cells import MAX_CELL_CHARS, shown
+from auditor.text import amount, isolate
 
 #: The Trend sheet's columns, in order: ``Report.trend`` as the history keeps it (its
 #: ``suppressed`` count renamed, so it does not read as the Findings sheet's yes/no column).
@@ -53,7 +53,7 @@ def finding_table(findings: pd.DataFrame) -> pd.DataFrame:
 
     ``license_ids`` arrives as a list per finding; a cell holds text, so the ids are joined.
     """
-    frame = findings.reindex(columns=list(ALL_FINDING_COLUMNS))
+    frame = shown(findings, ALL_FINDING_COLUMNS)
     for column in _FINDING_DATES:
         frame[column] = frame[column].map(_date).astype(object)
     frame["license_ids"] = ids_text(frame["license_ids"])
@@ -109,13 +109,13 @@ def trend_table(report: Report) -> pd.DataFrame:
     if report.trend is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TREND_COLUMNS})
     trend = report.trend.rename(columns={"suppressed": "suppressed_findings"})
-    return trend.reindex(columns=list(TREND_COLUMNS))
+    return shown(trend, TREND_COLUMNS)
 
 
 def history_frames(report: Report) -> list[tuple[str, pd.DataFrame]]:
     """(title, table) of each sheet this module adds, in workbook order."""
-    changes = change_table(report).reindex(columns=list(CHANGE_COLUMNS))
-    muted = suppressed_table(report.findings).reindex(columns=list(SUPPRESSED_COLUMNS))
+    changes = shown(change_table(report), CHANGE_COLUMNS)
+    muted = shown(suppressed_table(report.findings), SUPPRESSED_COLUMNS)
     return [("Changes", changes), ("Trend", trend_table(report)), ("Suppressions", muted)]
 
 
@@ -170,7 +170,7 @@ def history_rows(report: Report, money: str) -> list[_Row]:
         ("New findings since then (Changes sheet)", len(changes.new), None),
         ("Resolved findings since then (Changes sheet)", len(changes.resolved), None),
         ("Findings still open since then", changes.persisting, None),
-        ("Realised monthly saving since then", report.realised_monthly_saving, money),
+        ("Realised monthly saving since then", amount(report.realised_monthly_saving_cents), money),
         suppressed,
     ]
 

@@ -29,33 +29,7 @@ from auditor.render.xlsx.layout import (
     width,
 )
 from auditor.render.xlsx.sheetdata import BlankColumn, RowWriter, Styles, rows_xml, style_id
-
-MONEY_COLUMNS: Final = frozenset(
-    {
-        "monthly_cost",
-        "monthly_price",
-        "monthly_waste",
-        "annual_waste",
-        "monthly_saving",
-        "annual_saving",
-        "realised_monthly_saving",
-        # the contract's (auditor.terms)
-        "buyout_fee",
-        "buyout_fees",
-        "saving_now",
-        "saving_at_renewal",
-        # the Statement and Credits sheets (auditor.bill)
-        "billed_amount",
-        "billed_unit_price",
-        "contract_price",
-        "expected_amount",
-        "over_inventory",
-        "price_over",
-        "claim",
-        "monthly_overbilled",
-        "realised_monthly_credit",
-    }
-)
+from auditor.vocab import MONEY_COLUMNS
 
 #: The choices offered in a worksheet's Decision column.
 DECISIONS: Final = ("Cancel", "Reassign", "Keep", "Later")

@@ -21,11 +21,12 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from auditor.engine.plan import totals
-from auditor.model import Report, Severity
-from auditor.render.cells import is_missing, xlsx_cell, xlsx_value
+from auditor.model import POOL_COLUMNS, Report, Severity
+from auditor.render.cells import is_missing, shown, xlsx_cell, xlsx_value
 from auditor.render.xlsx.contract import CONTRACT_INDENT, contract_rows
 from auditor.render.xlsx.history import history_rows
 from auditor.render.xlsx.layout import add_filter, prepare, width
+from auditor.text import amount
 
 _Row = tuple[str, object, str | None]  # label, value, number format
 
@@ -40,7 +41,7 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
     """Key figures as label/value rows, then the per-type waste table the chart draws from."""
     ws: WriteOnlyWorksheet = wb.create_sheet("Summary")
     rows = summary_rows(report, money, notes)
-    waste = waste_by_type(report.pools)
+    waste = waste_by_type(shown(report.pools, POOL_COLUMNS))
     # the chart's figures are rows of the same table, so the one filter covers every row
     rows += [(f"{WASTE_BY_TYPE}{t}", amount, money) for t, amount in waste]
     labels = ["Figure", *(r[0] for r in rows)]
@@ -81,7 +82,11 @@ def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]
         ("As of", report.as_of, None),
         *bridge_rows(report, money),
         # the bill's claim sits beside the waste, never inside it (Statement, Credits sheets)
-        *([(OVERBILLED, s.monthly_overbilled, money)] if s.monthly_overbilled is not None else []),
+        *(
+            [(OVERBILLED, amount(s.monthly_overbilled_cents), money)]
+            if s.monthly_overbilled_cents is not None
+            else []
+        ),
         ("Seats paid for", s.seats_total, None),
         ("Seats assigned (deactivated holders too)", s.seats_assigned, None),
         ("Seats unassigned", s.seats_unassigned, None),
@@ -186,7 +191,7 @@ def _unpriced_text(report: Report) -> str:
     n = report.bridge.unpriced_seats
     text = f"{n:,} seat of unknown price is" if n == 1 else f"{n:,} seats of unknown price are"
     text += " in none of these sums (cost, waste, saving)"
-    plan = report.cancellation.reindex(columns=["monthly_price", "seats_to_cancel"])
+    plan = shown(report.cancellation, ("monthly_price", "seats_to_cancel"))
     unpriced = plan[plan.monthly_price.isna()].seats_to_cancel.fillna(0)
     cancelled = int(unpriced.sum())
     if cancelled:
