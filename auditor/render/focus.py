@@ -31,7 +31,7 @@ def focus_table(report: Report) -> pd.DataFrame:
     """The FOCUS rows, one per license type with licenses in the inventory."""
     billed = report.pools.billed if "billed" in report.pools else True  # not the ANU pool
     listed = report.pools[report.pools.total.gt(0) & billed].reset_index(drop=True)
-    pools = shown(listed, (*POOL_COLUMNS, *POOL_JSON_EXTRA))
+    pools = shown(listed, (*POOL_COLUMNS, *POOL_JSON_EXTRA, "service_states"))
     start, end = billing_period(report.as_of)
     price = pools.monthly_price
     cost = pools.monthly_cost.where(price.notna())
@@ -72,7 +72,9 @@ def focus_table(report: Report) -> pd.DataFrame:
             "x_Holders": pools.holders,
             "x_MonthlyWaste": pools.monthly_waste.where(price.notna()),
             "x_PriceKnown": price.notna(),
-            "x_ServiceStates": pools.service_states if "service_states" in pools else "",
+            "x_ServiceStates": pools.service_states.astype(object).where(
+                pools.service_states.notna(), ""
+            ),
         }
     )
 

@@ -29,9 +29,9 @@ def test_each_idle_number_is_a_finding_priced_by_its_category(numbers_dir: Path)
     report = audit(numbers_dir)
     assert ids(report, RULE) == ["+14155550190", "+18885550100"]
     found = report.findings[report.findings.rule.eq(RULE)].set_index("entity_id")
-    assert found.monthly_cost["+14155550190"] == 1.50  # Local Number, the price book's DID
-    assert found.monthly_cost["+18885550100"] == 3.00  # Toll-Free Number
-    assert (found.monthly_waste == 0).all()  # the waste is the unassigned rows', once
+    assert found.monthly_cost_cents["+14155550190"] == 150  # Local Number, the price book's DID
+    assert found.monthly_cost_cents["+18885550100"] == 300  # Toll-Free Number
+    assert (found.monthly_waste_cents == 0).all()  # the waste is the unassigned rows', once
     assert set(found.entity_type) == {"phone_number"}
     assert "unassigned-billed-seats" in found.detail["+14155550190"]
 
@@ -51,8 +51,8 @@ def test_idle_numbers_are_unassigned_ledger_rows_counted_once(numbers_dir: Path)
     assert "+15125550177" not in rows.index  # porting: not billed as idle yet
     summary, old = report.summary, before.summary
     assert summary.seats_total == old.seats_total + 2
-    assert round(summary.monthly_cost - old.monthly_cost, 2) == 4.50
-    assert round(summary.monthly_waste - old.monthly_waste, 2) == 4.50
+    assert summary.monthly_cost_cents - old.monthly_cost_cents == 450
+    assert summary.monthly_waste_cents - old.monthly_waste_cents == 450
     pools = report.pools.set_index("license_type")
     assert pools.loc["Toll-Free Number", ["total", "unassigned"]].tolist() == [1, 1]
 
@@ -79,7 +79,7 @@ def test_many_idle_numbers_of_a_category_are_one_finding(numbers_dir: Path) -> N
     group = report.findings.set_index("id").loc[f"{RULE}:TOLL_FREE"]
     assert group.entity_type == "number_category"
     assert group.title == "25 toll-free numbers are billed but assigned to nobody"
-    assert group.monthly_cost == 75.00
+    assert group.monthly_cost_cents == 7500
     assert "+18005550000, +18005550001" in group.detail
     assert "and 15 more" in group.detail
 

@@ -31,8 +31,8 @@ def test_an_address_serving_licenses_where_no_site_is_is_a_finding(api_only: Pat
         == "3 licenses taxed at 9 Elm St, Portland OR, 97201 (OR, US), where no site is"
     )
     # The most common seat price among the ledger's seats: X2 (3 seats) at 24.00.
-    assert finding.monthly_cost == 72.00
-    assert finding.monthly_waste == 0
+    assert finding.monthly_cost_cents == 7200
+    assert finding.monthly_waste_cents == 0
     assert "most common seat price, USD 24.00 a month each" in finding.detail
     assert report.tax.empty  # the Tax sheet lays out licenses; these are addresses
 
