@@ -32,7 +32,7 @@ from auditor.model import (
     StatementTotals,
 )
 from auditor.render.cells import shown
-from auditor.text import amount
+from auditor.text import amount, amounts
 
 #: The ledger's keys in audit.json: the contract's, then what the contract and the spare
 #: allowance add (null where they do not apply, and on a ledger built without them).
@@ -90,7 +90,7 @@ def ledger_records(ledger: pd.DataFrame) -> list[dict[str, Any]]:
     """
     if ledger.empty:
         return []
-    price = ledger.price_cents.astype("Float64") / 100
+    price = amounts(ledger.price_cents)
     columns: dict[str, list[Any]] = {}
     for name in JSON_LEDGER_COLUMNS:
         if name == "monthly_price":
@@ -107,20 +107,20 @@ def ledger_records(ledger: pd.DataFrame) -> list[dict[str, Any]]:
 def bridge_dict(bridge: Bridge) -> dict[str, Any]:
     """The bridge in money: each line a sum over the ledger, adding up as its docstring says."""
     return {
-        "monthly_cost": bridge.monthly_cost / 100,
-        "in_use": bridge.in_use / 100,
-        "waste": bridge.waste / 100,
-        "cancel": bridge.cancel / 100,
-        "reclaim_then_cancel": bridge.reclaim_then_cancel / 100,
-        "reassign": bridge.reassign / 100,
-        "kept": bridge.kept / 100,
-        "open_waste": bridge.open_waste / 100,
-        "monthly_saving": bridge.saving / 100,
+        "monthly_cost": amount(bridge.monthly_cost),
+        "in_use": amount(bridge.in_use),
+        "waste": amount(bridge.waste),
+        "cancel": amount(bridge.cancel),
+        "reclaim_then_cancel": amount(bridge.reclaim_then_cancel),
+        "reassign": amount(bridge.reassign),
+        "kept": amount(bridge.kept),
+        "open_waste": amount(bridge.open_waste),
+        "monthly_saving": amount(bridge.saving),
         "unpriced_seats": bridge.unpriced_seats,
-        "saving_now": bridge.saving_now / 100,
-        "saving_at_renewal": bridge.saving_at_renewal / 100,
-        "buyout_fees": bridge.buyout_fees / 100,
-        "spares": bridge.spares / 100,
+        "saving_now": amount(bridge.saving_now),
+        "saving_at_renewal": amount(bridge.saving_at_renewal),
+        "buyout_fees": amount(bridge.buyout_fees),
+        "spares": amount(bridge.spares),
         "spare_seats": bridge.spare_seats,
         "contract_given": bridge.contract_given,
         "saving_note": saving_note(bridge),
@@ -149,9 +149,9 @@ def statement_dict(
     if totals is None:
         return None
     return {
-        "recurring_billed": totals.recurring_billed / 100,
-        "recurring_expected": totals.recurring_expected / 100,
-        "difference": totals.difference / 100,
+        "recurring_billed": amount(totals.recurring_billed),
+        "recurring_expected": amount(totals.recurring_expected),
+        "difference": amount(totals.difference),
         "lines": totals.lines,
         "lines_matched": totals.lines_matched,
         "period_start": None if totals.period_start is None else totals.period_start.isoformat(),
@@ -257,7 +257,7 @@ def _encoded(ledger: pd.DataFrame, name: str) -> pa.Array:
     """The JSON text of every value of column ``name`` (``monthly_price`` from cents)."""
     if name == "monthly_price":
         cents = ledger.price_cents.astype("Float64")
-        values = (cents / 100).astype(object).where(cents.notna(), None)
+        values = amounts(cents).astype(object).where(cents.notna(), None)
     elif name == "waste":
         values = ledger.waste.astype(bool)
     else:
@@ -272,7 +272,7 @@ def _term_values(ledger: pd.DataFrame, name: str) -> pd.Series:
     """Column ``name`` as JSON values: None where missing, money from the cents columns."""
     if name in TERM_MONEY_COLUMNS and f"{name}_cents" in ledger:
         cents = ledger[f"{name}_cents"].astype("Float64")
-        return (cents / 100).astype(object).where(cents.notna(), None)
+        return amounts(cents).astype(object).where(cents.notna(), None)
     if name not in ledger:
         return pd.Series(None, index=ledger.index, dtype=object)
     column = ledger[name].astype(object)

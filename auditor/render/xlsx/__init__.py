@@ -43,6 +43,7 @@ from auditor.render.xlsx.contract import renewals_table
 from auditor.render.xlsx.history import add_trend_chart, finding_table, history_frames
 from auditor.render.xlsx.sheets import WORK_COLUMNS, DataSheet, write_sheet
 from auditor.render.xlsx.summary import write_summary
+from auditor.text import amounts
 
 #: Rows in an Excel sheet, header included; a sheet stops here and the Summary says so.
 EXCEL_MAX_ROWS: Final = 1_048_576
@@ -200,7 +201,7 @@ def ledger_table(ledger: pd.DataFrame) -> pd.DataFrame:
 
 def _money(cents: pd.Series) -> np.ndarray:
     """Nullable integer cents as money floats (NaN where unknown): 2450 -> 24.5, exactly."""
-    return cents.astype("Float64").div(100).to_numpy(dtype="float64", na_value=np.nan)
+    return amounts(cents).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _users(users: pd.DataFrame) -> pd.DataFrame:

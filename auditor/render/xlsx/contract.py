@@ -15,6 +15,7 @@ from auditor.engine.terms import RENEWAL_COLUMNS
 from auditor.model import Report
 from auditor.render.cells import shown
 from auditor.render.json import saving_note
+from auditor.text import amount
 
 SAVING_NOW: Final = "of which from now (stopped after the notice period)"
 SAVING_AT_RENEWAL: Final = "of which at renewal (no buy-out fee; see the Renewals sheet)"
@@ -32,12 +33,12 @@ def contract_rows(report: Report, money: str) -> list[_Row]:
     """The saving split now / at renewal, the fees, the spares, and what the saving assumes."""
     b = report.bridge
     rows: list[_Row] = [
-        (SAVING_NOW, b.saving_now / 100, money),
-        (SAVING_AT_RENEWAL, b.saving_at_renewal / 100, money),
-        (BUYOUT_FEES, b.buyout_fees / 100, money),
+        (SAVING_NOW, amount(b.saving_now), money),
+        (SAVING_AT_RENEWAL, amount(b.saving_at_renewal), money),
+        (BUYOUT_FEES, amount(b.buyout_fees), money),
     ]
     if b.spare_seats:
-        rows.append((SPARES, b.spares / 100, money))
+        rows.append((SPARES, amount(b.spares), money))
     rows.append((SAVING_NOTE, saving_note(b), None))
     return rows
 

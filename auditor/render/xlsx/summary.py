@@ -167,17 +167,17 @@ def bridge_rows(report: Report, money: str) -> list[_Row]:
     b = report.bridge
     rows: list[_Row] = [
         (BRIDGE_HEADING, f"{report.currency} a month, unless it says annual", None),
-        (COST, b.monthly_cost / 100, money),
-        (IN_USE, b.in_use / 100, money),
-        (WASTE, b.waste / 100, money),
-        (CANCEL, b.cancel / 100, money),
-        (RECLAIM_CANCEL, b.reclaim_then_cancel / 100, money),
-        (REASSIGN, b.reassign / 100, money),
-        (KEPT, b.kept / 100, money),
-        (OPEN_WASTE, b.open_waste / 100, money),
-        (ANNUAL_WASTE, b.open_waste * 12 / 100, money),
-        (SAVING, b.saving / 100, money),
-        (ANNUAL_SAVING, b.saving * 12 / 100, money),
+        (COST, amount(b.monthly_cost), money),
+        (IN_USE, amount(b.in_use), money),
+        (WASTE, amount(b.waste), money),
+        (CANCEL, amount(b.cancel), money),
+        (RECLAIM_CANCEL, amount(b.reclaim_then_cancel), money),
+        (REASSIGN, amount(b.reassign), money),
+        (KEPT, amount(b.kept), money),
+        (OPEN_WASTE, amount(b.open_waste), money),
+        (ANNUAL_WASTE, amount(b.open_waste * 12), money),
+        (SAVING, amount(b.saving), money),
+        (ANNUAL_SAVING, amount(b.saving * 12), money),
     ]
     if b.unpriced_seats > 0:  # the sentence is the "Price unknown" row, below the chart
         rows.append((UNPRICED, b.unpriced_seats, None))
