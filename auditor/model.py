@@ -328,6 +328,21 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class PlanTotals:
+    """The cancellation plan in one line, for the reports' headline figures."""
+
+    seats_to_cancel: int
+    #: Sum over the types whose price is known; ``saving_known`` says whether that is all.
+    monthly_saving_cents: int
+    annual_saving_cents: int
+    saving_known: bool
+    #: Contacts the plan gives a surplus seat, and of those, seats taxed in their state.
+    contacts_placed: int
+    same_state: int
+    notice_effective: dt.date
+
+
+@dataclass(frozen=True)
 class Report:
     """One audit's result: what every renderer reads and nothing else."""
 
@@ -350,6 +365,15 @@ class Report:
     #: Every user as loaded (the snapshot's users table): the workbook's Users sheet, and the
     #: names the page shows beside user findings.
     users: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: The plan in one line (seats to cancel, saving, Contacts placed), summed once from
+    #: ``cancellation`` and ``pairings`` for every report's headline.
+    plan_totals: PlanTotals | None = None
+    #: The suppressed findings with their reason, owner and expiry, soonest expiry first
+    #: (``SUPPRESSED_COLUMNS`` in :mod:`auditor.engine.suppress`).
+    suppressions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: The findings new since the previous audit, then the resolved ones (``CHANGE_COLUMNS``
+    #: in :mod:`auditor.history.changes`); empty without a history.
+    changed: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: The seat ledger, one row per billed license, with the plan's action on each waste row.
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: The bill split into in use and waste, and the waste by the plan's actions.
@@ -383,6 +407,12 @@ class Report:
     bill: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: Each open over-billing finding as a credit request line (see auditor.bill.credits).
     credits: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def plan(self) -> PlanTotals:
+        """:attr:`plan_totals`, which the engine always sets (a hand-built report must too)."""
+        if self.plan_totals is None:
+            raise ValueError("the report has no plan_totals: the engine sums the plan once")
+        return self.plan_totals
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ Vectorised: one merge per price tier (a tenant has a handful), never a loop over
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
@@ -34,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor.frames import member
-from auditor.model import Bridge, Kind
+from auditor.model import Bridge, Kind, PlanTotals
 from auditor.snapshot.catalogue import is_contact_centre
 from auditor.text import isolate, join_ids, money, user_label
 from auditor.vocab import Disposition, stored
@@ -447,21 +446,6 @@ def _contact_text(
         + first
         + place
     )
-
-
-@dataclass(frozen=True)
-class PlanTotals:
-    """The cancellation plan in one line, for the reports' headline figures."""
-
-    seats_to_cancel: int
-    #: Sum over the types whose price is known; ``saving_known`` says whether that is all.
-    monthly_saving_cents: int
-    annual_saving_cents: int
-    saving_known: bool
-    #: Contacts the plan gives a surplus seat, and of those, seats taxed in their state.
-    contacts_placed: int
-    same_state: int
-    notice_effective: dt.date
 
 
 def totals(as_of: dt.date, table: pd.DataFrame, pairs: pd.DataFrame) -> PlanTotals:

@@ -131,6 +131,9 @@ def run(
     summary = replace(summary, monthly_overbilled_cents=_overbilled(snapshot, open_))
     warnings += bill.period_warnings(snapshot, settings.as_of)
     pairs = plan.pairings(rows, snapshot.users)
+    cancellation = terms.with_notice(
+        plan.cancellation(rows, pairs, settings.as_of), snapshot.contract, settings.as_of
+    )
     return Report(
         tool_version=__version__,
         tenant=readable(tenant),  # from a folder name or argv, so possibly undecodable bytes
@@ -150,9 +153,9 @@ def run(
         ledger=rows,
         bridge=bridge,
         sites=chargeback.site_table(snapshot, rows, set(open_.id)),
-        cancellation=terms.with_notice(
-            plan.cancellation(rows, pairs, settings.as_of), snapshot.contract, settings.as_of
-        ),
+        plan_totals=plan.totals(settings.as_of, cancellation, pairs),
+        suppressions=suppress.suppressed_table(findings),
+        cancellation=cancellation,
         renewals=terms.renewals(rows, snapshot.contract, settings.as_of),
         pairings=pairs,
         tax=tax_table(snapshot, findings, _TAX),

@@ -55,7 +55,7 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
         resolved=tuple(resolved.id),
         persisting=len(current & before),
     )
-    return dataclasses.replace(
+    compared = dataclasses.replace(
         report,
         findings=findings,
         changes=changes,
@@ -63,6 +63,7 @@ def compare(report: Report, previous: PreviousRun | None, waste_rules: set[str])
         realised_monthly_credit_cents=_credit(report, findings, prev),
         resolved=resolved.reset_index(drop=True),
     )
+    return dataclasses.replace(compared, changed=change_table(compared))
 
 
 def _saving(findings: pd.DataFrame, prev: pd.DataFrame, waste_rules: set[str]) -> int:

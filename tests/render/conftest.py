@@ -21,9 +21,11 @@ from playwright.sync_api import Browser, sync_playwright
 
 from auditor.engine.chargeback import SITE_COLUMNS
 from auditor.engine.ledger import LEDGER_COLUMNS
-from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS
+from auditor.engine.plan import CANCELLATION_COLUMNS, PAIRING_COLUMNS, totals
+from auditor.engine.suppress import suppressed_table
 from auditor.engine.tax import TAX_COLUMNS
 from auditor.engine.terms import RENEWAL_COLUMNS
+from auditor.history.changes import change_table
 from auditor.model import (
     FINDING_COLUMNS,
     POOL_COLUMNS,
@@ -397,7 +399,21 @@ def make_report(
         pairings=frame(PAIRING_COLUMNS, []),
         tax=frame(TAX_COLUMNS, TINY_TAX),
     )
-    return dataclasses.replace(report, **fields)
+    report = dataclasses.replace(report, **fields)
+    given = {"plan_totals", "suppressions", "changed"} & set(fields)
+    return report if given else rederived(report)
+
+
+def rederived(report: Report) -> Report:
+    """``report`` with what the engine and the history work out once from its tables
+    (the plan's totals, the suppressions, the changes since the last run) worked out again:
+    for a test that replaced one of those tables on a finished report."""
+    return dataclasses.replace(
+        report,
+        plan_totals=totals(report.as_of, report.cancellation, report.pairings),
+        suppressions=suppressed_table(report.findings),
+        changed=change_table(report),
+    )
 
 
 @pytest.fixture

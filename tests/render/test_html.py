@@ -30,6 +30,7 @@ from tests.render.conftest import (
     finding,
     frame,
     make_report,
+    rederived,
 )
 
 
@@ -270,7 +271,7 @@ def test_plan_and_pairs_are_shown_before_the_findings(tiny_report: Report) -> No
     pairs_table = pd.concat(
         [frame(PAIRING_COLUMNS, [PAIR]), pairings(RECLAIMED)], ignore_index=True
     )
-    text = render_html(dataclasses.replace(tiny_report, pairings=pairs_table))
+    text = render_html(rederived(dataclasses.replace(tiny_report, pairings=pairs_table)))
     table = text.index('id="findings-table"')
     assert -1 < text.index('id="pairs-table"') < table
     assert -1 < text.index('id="plan-table"') < table
@@ -311,7 +312,7 @@ def test_plan_rows_say_where_every_waste_seat_goes(tiny_html: str) -> None:
 def test_spares_kept_on_purpose_are_said_on_their_plan_row(tiny_report: Report) -> None:
     kept = plan_row("X4", unassigned=3, reassign_to_contacts=1, spares_kept=2)
     table = pd.DataFrame([kept]).reindex(columns=stored(CANCELLATION_COLUMNS))
-    page = render_html(dataclasses.replace(tiny_report, cancellation=table))
+    page = render_html(rederived(dataclasses.replace(tiny_report, cancellation=table)))
     row = rendered_row(page, "plan-table", "X4")
     assert '2 <span class="muted">(kept as spares)</span>' in row
     assert "<td>—</td>" not in row  # a dash, not a blank, where nothing is cancelled

@@ -27,7 +27,7 @@ from auditor.render.html.page import render_html
 from auditor.settings.options import AuditOptions
 from tests.conftest import NOW, TenantFactory, user
 from tests.helpers.html import Page, assert_bridge_adds_up, bridge_cents
-from tests.render.conftest import finding, make_report
+from tests.render.conftest import finding, make_report, rederived
 from tests.render.months import (
     HOSTILE_OWNER,
     HOSTILE_REASON,
@@ -251,13 +251,15 @@ def test_long_lists_are_capped_and_point_to_the_workbook() -> None:
     )
     changes = Changes(dt.date(2026, 10, 1), tuple(findings.id), tuple(resolved.id), 0)
     text = render_html(
-        dataclasses.replace(
-            report,
-            findings=findings,
-            changes=changes,
-            resolved=resolved,
-            realised_monthly_saving_cents=count * 2400,
-            summary=dataclasses.replace(report.summary, suppressed_findings=count),
+        rederived(
+            dataclasses.replace(
+                report,
+                findings=findings,
+                changes=changes,
+                resolved=resolved,
+                realised_monthly_saving_cents=count * 2400,
+                summary=dataclasses.replace(report.summary, suppressed_findings=count),
+            )
         )
     )
     assert len(rows_of(text, "new-findings")) == MAX_HTML_CHANGES
@@ -302,10 +304,12 @@ def test_nothing_resolved_is_not_dressed_as_a_success(november: AuditResult) -> 
     """Zero resolved and no realised saving are plain cards; only a real gain is green."""
     changes = november.report.changes
     assert changes is not None
-    quiet = dataclasses.replace(
-        november.report,
-        changes=dataclasses.replace(changes, resolved=()),
-        realised_monthly_saving_cents=0,
+    quiet = rederived(
+        dataclasses.replace(
+            november.report,
+            changes=dataclasses.replace(changes, resolved=()),
+            realised_monthly_saving_cents=0,
+        )
     )
     text = section(render_html(quiet), "changes")
     resolved = text[text.rindex('<div class="card', 0, text.index('id="changes-resolved"')) :]

@@ -1,9 +1,10 @@
 """What audit.html shows of the history and of the suppressions, as plain rows.
 
-Like :mod:`auditor.render.htmlview`, nothing here computes: the new and resolved findings come
-from :func:`auditor.changes.change_table`, the accepted ones from
-:func:`auditor.suppress.suppressed_table`; this module only caps the lists (the page stays
-small) and turns table rows into frozen dataclasses the template reads under StrictUndefined.
+Like :mod:`auditor.render.html.view`, nothing here computes: the new and resolved findings are
+the Report's ``changed`` table (:func:`auditor.history.changes.change_table`, worked out once
+with the history), the accepted ones its ``suppressions``; this module only caps the lists (the
+page stays small) and turns table rows into frozen dataclasses the template reads under
+StrictUndefined.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.engine.suppress import suppressed_table
-from auditor.history.changes import change_table
+from auditor.history.changes import CHANGE_COLUMNS
 from auditor.model import Report
+from auditor.render.cells import shown
 from auditor.render.html.charts import Chart, trend_chart
 from auditor.render.html.view import typed_rows
 from auditor.text import amount
@@ -76,7 +77,7 @@ class SuppressedRow:
 def history_view(report: Report) -> HistoryView:
     """The section's content; ``kept`` is False when the audit keeps no history."""
     changes = report.changes
-    table = change_table(report)
+    table = shown(report.changed, CHANGE_COLUMNS)
     new = table[table.change.eq("new")]
     gone = table[table.change.eq("resolved")]
     return HistoryView(
@@ -95,9 +96,8 @@ def history_view(report: Report) -> HistoryView:
     )
 
 
-def suppressed_rows(findings: pd.DataFrame) -> tuple[list[SuppressedRow], int]:
+def suppressed_rows(table: pd.DataFrame) -> tuple[list[SuppressedRow], int]:
     """The first :data:`MAX_HTML_SUPPRESSED` suppressed findings, and how many more exist."""
-    table = suppressed_table(findings)
     rows = typed_rows(SuppressedRow, table.head(MAX_HTML_SUPPRESSED))
     return rows, max(0, len(table) - len(rows))
 

@@ -22,7 +22,6 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from auditor.engine.plan import totals
 from auditor.model import ALL_FINDING_COLUMNS, Report, Severity
 from auditor.render.html.actions import top_actions
 from auditor.render.html.bill import bill_view
@@ -69,7 +68,7 @@ def render_html(report: Report) -> str:
     ]
     pools = pool_rows(report.pools)
     sites, more_sites = site_rows(report.sites)
-    suppressed, more_suppressed = suppressed_rows(findings)
+    suppressed, more_suppressed = suppressed_rows(report.suppressions)
     skipped = {s.rule: s.reason for s in report.skipped}
     template = _env().get_template("report.html")
     return template.render(
@@ -90,7 +89,7 @@ def render_html(report: Report) -> str:
         sites=sites,
         more_sites=more_sites,
         plan=plan_rows(report.cancellation),
-        plan_totals=totals(report.as_of, report.cancellation, report.pairings),
+        plan_totals=report.plan(),
         pairs=pair_rows(report.pairings, users),
         more_pairs=max(0, len(report.pairings) - MAX_HTML_PAIRS),
         severities=[s.value for s in Severity],

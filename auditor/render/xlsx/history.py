@@ -3,8 +3,8 @@
 Each is an ordinary data sheet (:func:`auditor.render.xlsx.sheets.write_sheet` writes it, so
 it streams in write-only mode, types every cell through :mod:`auditor.render.cells` and gets a
 table with filters like the others); this module only says what goes in them. The tables come
-from the library (:func:`auditor.changes.change_table`, ``Report.trend``,
-:func:`auditor.suppress.suppressed_table`): nothing is computed here. Without a history the
+from the Report (``changed``, ``trend`` and ``suppressions``, each worked out once upstream):
+nothing is computed here. Without a history the
 Changes and Trend sheets are only their headers, so the workbook keeps one shape.
 """
 
@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from auditor.engine.suppress import SUPPRESSED_COLUMNS, suppressed_table
-from auditor.history.changes import CHANGE_COLUMNS, change_table
+from auditor.engine.suppress import SUPPRESSED_COLUMNS
+from auditor.history.changes import CHANGE_COLUMNS
 from auditor.model import ALL_FINDING_COLUMNS, Report
 from auditor.render.cells import MAX_CELL_CHARS, shown
 from auditor.text import amount, isolate
@@ -114,8 +114,8 @@ def trend_table(report: Report) -> pd.DataFrame:
 
 def history_frames(report: Report) -> list[tuple[str, pd.DataFrame]]:
     """(title, table) of each sheet this module adds, in workbook order."""
-    changes = shown(change_table(report), CHANGE_COLUMNS)
-    muted = shown(suppressed_table(report.findings), SUPPRESSED_COLUMNS)
+    changes = shown(report.changed, CHANGE_COLUMNS)
+    muted = shown(report.suppressions, SUPPRESSED_COLUMNS)
     return [("Changes", changes), ("Trend", trend_table(report)), ("Suppressions", muted)]
 
 

@@ -20,7 +20,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from auditor.engine.plan import totals
 from auditor.model import POOL_COLUMNS, Report, Severity
 from auditor.render.cells import is_missing, shown, xlsx_cell, xlsx_value
 from auditor.render.xlsx.contract import CONTRACT_INDENT, contract_rows
@@ -76,7 +75,7 @@ def write_summary(wb: Workbook, report: Report, money: str, notes: Sequence[str]
 def summary_rows(report: Report, money: str, notes: Sequence[str]) -> list[_Row]:
     """The Summary's label/value rows; money rows carry the currency number format."""
     s = report.summary
-    plan = totals(report.as_of, report.cancellation, report.pairings)
+    plan = report.plan()
     rows: list[_Row] = [
         ("Tenant", report.tenant, None),
         ("As of", report.as_of, None),
