@@ -39,12 +39,11 @@ from auditor.sources.apikey import ApiKey
 from auditor.sources.base import Collected, CollectStats
 from auditor.sources.client import ApiClient, ApiError
 from auditor.sources.ratelimit import DOCUMENTED, Clock, Limits, Sleep
+from auditor.sources.scroll import next_scroll
 
 DEFAULT_BASE_URL = "https://api.8x8.com/admin-provisioning"
 MAX_PAGE_SIZE = 1000
 FALLBACK_PAGE_SIZE = 100
-#: Pages in a row that add no new user before a listing is judged stuck.
-STUCK_PAGES = 3
 #: Rate limits, backoff and timeout used unless a caller passes its own (looked up at call
 #: time, so tests can shorten every wait of a command-line run).
 CLIENT_LIMITS = DOCUMENTED
@@ -186,21 +185,10 @@ class AdminApiSource:
                     self._bare.append(row["user_id"])
             self.stats.users = len(rows)
             self._report()
-            pagination = page.get("pagination")
-            if not isinstance(pagination, dict) or not pagination.get("hasMore"):
-                return list(rows.values())
-            scroll_id = pagination.get("nextScrollId")
-            if not isinstance(scroll_id, str) or not scroll_id:
-                raise SourceError(
-                    f"GET {url} said more users follow (hasMore) but gave no nextScrollId, "
-                    "so the listing cannot go on."
-                )
             stuck = stuck + 1 if len(rows) == before else 0
-            if stuck >= STUCK_PAGES:
-                raise SourceError(
-                    f"GET {url} returned {stuck} pages in a row with no new user while "
-                    "saying more follow; the listing is not advancing."
-                )
+            scroll_id = next_scroll(page, url, "users", stuck)
+            if scroll_id is None:
+                return list(rows.values())
             page = self._next_users_page(url, scroll_id)
 
     def _next_users_page(self, url: str, scroll_id: str) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 8x8's scroll paging (S1, S6, S7 in reference/8x8-api.md): the first request carries
 ``pageSize`` (and ``filter``); each next one carries only ``scrollId``, from the previous
 page's ``pagination.nextScrollId``, until ``pagination.hasMore`` is false. The users listing
-has its own loop (it also checks each user); this one serves the smaller listings with the
+has its own loop (it also checks each user) and ends each page through :func:`next_scroll`;
+this one serves the smaller listings with the
 same guarantees: a record seen twice is kept once, a page that says more follow but gives no
 scroll id or that stops adding records is an error, and an expired scroll restarts the
 listing once from the first page (a second expiry is an error: never a short listing).
@@ -35,6 +36,31 @@ class Listing:
     records: dict[str, dict[str, Any]]
     pages: int
     complete: bool
+
+
+def next_scroll(page: Mapping[str, Any], url: str, noun: str, stuck: int) -> str | None:
+    """The scroll id of the page after ``page``, or None when it was the last.
+
+    ``stuck`` counts the pages in a row, this one included, that added no new record. A page
+    that says more follow but gives no scroll id, or the :data:`STUCK_PAGES`-th page in a row
+    adding nothing, is an error naming ``url`` and the ``noun`` listed: never a short listing
+    nor an endless one. Every scroll listing, the users' included, ends a page through here.
+    """
+    pagination = page.get("pagination")
+    if not isinstance(pagination, dict) or not pagination.get("hasMore"):
+        return None
+    scroll_id = pagination.get("nextScrollId")
+    if not isinstance(scroll_id, str) or not scroll_id:
+        raise SourceError(
+            f"GET {url} said more {noun} follow (hasMore) but gave no nextScrollId, so the "
+            "listing cannot go on."
+        )
+    if stuck >= STUCK_PAGES:
+        raise SourceError(
+            f"GET {url} returned {stuck} pages in a row with no new {noun} while saying "
+            "more follow; the listing is not advancing."
+        )
+    return scroll_id
 
 
 class _Expired(SourceError):
@@ -107,21 +133,10 @@ def _one_pass(
             if not name:
                 raise SourceError(f"GET {url} listed one of its {noun} without its id.")
             records.setdefault(name, record)
-        pagination = page.get("pagination")
-        if not isinstance(pagination, dict) or not pagination.get("hasMore"):
-            return records, True
-        scroll_id = pagination.get("nextScrollId")
-        if not isinstance(scroll_id, str) or not scroll_id:
-            raise SourceError(
-                f"GET {url} said more {noun} follow (hasMore) but gave no nextScrollId, so the "
-                "listing cannot go on."
-            )
         stuck = stuck + 1 if len(records) == before else 0
-        if stuck >= STUCK_PAGES:
-            raise SourceError(
-                f"GET {url} returned {stuck} pages in a row with no new {noun} while saying "
-                "more follow; the listing is not advancing."
-            )
+        scroll_id = next_scroll(page, url, noun, stuck)
+        if scroll_id is None:
+            return records, True
         if go_on is not None and not go_on(read, records):
             return records, False
         try:
