@@ -4,10 +4,10 @@
 ``pageSize`` (and ``filter``); each next one carries only ``scrollId``, from the previous
 page's ``pagination.nextScrollId``, until ``pagination.hasMore`` is false. The users listing
 has its own loop (it also checks each user) and ends each page through :func:`next_scroll`;
-this one serves the smaller listings with the
-same guarantees: a record seen twice is kept once, a page that says more follow but gives no
-scroll id or that stops adding records is an error, and an expired scroll restarts the
-listing once from the first page (a second expiry is an error: never a short listing).
+this one serves the smaller listings with the same guarantees: a record seen twice is kept
+once, a page that says more follow but gives no scroll id or that stops adding records is an
+error, and an expired scroll restarts the listing once from the first page (a second expiry
+is an error: never a short listing).
 
 A caller may stop a listing early (``go_on``): the result then says it is not complete.
 """
