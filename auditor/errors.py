@@ -8,7 +8,7 @@ that user (naming the file, row, column or URL at fault) and maps to one exit co
     │   └── UsageError  (2)      options that cannot be combined, or are missing
     ├── SourceError     (3)      the 8x8 API could not be read (network, auth, paging)
     │   ├── ApiError    (3)      it answered an error a retry cannot fix (sources.client)
-    │   └── ScrollExpired (3)    the users scroll expired; caught once to restart the listing
+    │   └── ScrollExpired (3)    a scroll expired; caught once to restart the listing (scroll)
     ├── RenderError     (2)      a report could not be written (disk, permissions)
     ├── SnapshotError   (2)      a collected snapshot folder could not be written
     └── RuleError       (2)      a rule crashed on this snapshot: no report is written

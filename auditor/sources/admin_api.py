@@ -39,7 +39,7 @@ from auditor.sources.apikey import ApiKey
 from auditor.sources.base import Collected, CollectStats
 from auditor.sources.client import ApiClient, ApiError
 from auditor.sources.ratelimit import DOCUMENTED, Clock, Limits, Sleep
-from auditor.sources.scroll import next_scroll
+from auditor.sources.scroll import next_page, next_scroll, restarted_once
 
 DEFAULT_BASE_URL = "https://api.8x8.com/admin-provisioning"
 MAX_PAGE_SIZE = 1000
@@ -54,10 +54,6 @@ MAX_NAMED = 20
 CLIENT_TIMEOUT = 30.0
 
 Progress = Callable[[CollectStats], None]
-
-
-class ScrollExpired(SourceError):
-    """The users scroll expired or is unknown to the server; the listing must start over."""
 
 
 class AdminApiSource:
@@ -151,17 +147,10 @@ class AdminApiSource:
                 self.stats.page_size = FALLBACK_PAGE_SIZE
 
     def _users(self) -> list[dict[str, str]]:
-        try:
-            return self._scroll_users()
-        except ScrollExpired:
-            self.stats.scroll_restarts += 1
-        try:
-            return self._scroll_users()
-        except ScrollExpired as again:
-            raise SourceError(
-                f"{again} It expired again after the listing was restarted, so no snapshot "
-                "was written; try again when the API is less busy."
-            ) from again
+        return restarted_once(self._scroll_users, self._restarted)
+
+    def _restarted(self) -> None:
+        self.stats.scroll_restarts += 1
 
     def _scroll_users(self) -> list[dict[str, str]]:
         """One complete users listing, deduplicated by user id."""
@@ -189,19 +178,7 @@ class AdminApiSource:
             scroll_id = next_scroll(page, url, "users", stuck)
             if scroll_id is None:
                 return list(rows.values())
-            page = self._next_users_page(url, scroll_id)
-
-    def _next_users_page(self, url: str, scroll_id: str) -> dict[str, Any]:
-        try:
-            return self._client.get_json("/users", "users", {"scrollId": scroll_id})
-        except ApiError as exc:
-            conflicting = "CONFLICTING_QUERY_PARAMETER" in exc.codes
-            if exc.status in (400, 404, 410) and exc.mentions("scroll") and not conflicting:
-                raise ScrollExpired(
-                    f"GET {url} answered {exc.status}: the users scroll expired or is unknown "
-                    "to the server."
-                ) from exc
-            raise
+            page = next_page(self._client, "/users", "users", scroll_id, "users")
 
     def _deactivation_times(self, users: list[dict[str, str]], days: int) -> None:
         """Each INACTIVE user's ``deactivated_at`` from the Audit Records API, where found."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from auditor.errors import SourceError
 from auditor.sources.client import ApiClient, ApiError
@@ -63,8 +63,45 @@ def next_scroll(page: Mapping[str, Any], url: str, noun: str, stuck: int) -> str
     return scroll_id
 
 
-class _Expired(SourceError):
-    """The scroll expired mid-listing; the listing starts over once."""
+class ScrollExpired(SourceError):
+    """The scroll expired or is unknown to the server; the listing must start over."""
+
+
+_T = TypeVar("_T")
+
+
+def next_page(
+    client: ApiClient, path: str, resource: str, scroll_id: str, noun: str
+) -> dict[str, Any]:
+    """The page ``scroll_id`` points to; :class:`ScrollExpired` when the server no longer
+    knows that scroll (a 400, 404 or 410 about it, but not a conflicting-parameter 400)."""
+    try:
+        return client.get_json(path, resource, {"scrollId": scroll_id})
+    except ApiError as exc:
+        conflicting = "CONFLICTING_QUERY_PARAMETER" in exc.codes
+        if exc.status in (400, 404, 410) and exc.mentions("scroll") and not conflicting:
+            raise ScrollExpired(
+                f"GET {client.base_url}{path} answered {exc.status}: the {noun} scroll expired "
+                "or is unknown to the server."
+            ) from exc
+        raise
+
+
+def restarted_once(listing: Callable[[], _T], on_restart: Callable[[], None] | None = None) -> _T:
+    """``listing()``, run again from its first page if its scroll expired; a second expiry is
+    an error, never a short listing."""
+    try:
+        return listing()
+    except ScrollExpired:
+        if on_restart is not None:
+            on_restart()
+    try:
+        return listing()
+    except ScrollExpired as again:
+        raise SourceError(
+            f"{again} It expired again after the listing was restarted, so no snapshot "
+            "was written; try again when the API is less busy."
+        ) from again
 
 
 def scroll(
@@ -92,18 +129,9 @@ def scroll(
         if on_page is not None:
             on_page(pages)
 
-    try:
-        records, complete = _one_pass(client, path, resource, first_page, key, noun, go_on, counted)
-    except _Expired:
-        try:
-            records, complete = _one_pass(
-                client, path, resource, first_page, key, noun, go_on, counted
-            )
-        except _Expired as again:
-            raise SourceError(
-                f"{again} It expired again after the listing was restarted, so no snapshot "
-                "was written; try again when the API is less busy."
-            ) from again
+    records, complete = restarted_once(
+        lambda: _one_pass(client, path, resource, first_page, key, noun, go_on, counted)
+    )
     return Listing(records=records, pages=pages, complete=complete)
 
 
@@ -139,13 +167,4 @@ def _one_pass(
             return records, True
         if go_on is not None and not go_on(read, records):
             return records, False
-        try:
-            page = client.get_json(path, resource, {"scrollId": scroll_id})
-        except ApiError as exc:
-            conflicting = "CONFLICTING_QUERY_PARAMETER" in exc.codes
-            if exc.status in (400, 404, 410) and exc.mentions("scroll") and not conflicting:
-                raise _Expired(
-                    f"GET {url} answered {exc.status}: the {noun} scroll expired or is unknown "
-                    "to the server."
-                ) from exc
-            raise
+        page = next_page(client, path, resource, scroll_id, noun)
